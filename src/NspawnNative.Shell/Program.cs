@@ -1,0 +1,3 @@
+using NspawnNative.Shell;
+
+return await ShellApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
