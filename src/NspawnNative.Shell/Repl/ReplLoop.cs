@@ -21,6 +21,9 @@ internal sealed class ReplLoop(ShellSession session)
         };
         editor.KeyBindings.Add<MoveHomeCommand>(ConsoleKey.A, ConsoleModifiers.Control);
         editor.KeyBindings.Add<MoveEndCommand>(ConsoleKey.E, ConsoleModifiers.Control);
+        // Commands are single lines: the arrows walk the history, as in bash.
+        editor.KeyBindings.Add<PreviousHistoryCommand>(ConsoleKey.UpArrow, (ConsoleModifiers?)null);
+        editor.KeyBindings.Add<NextHistoryCommand>(ConsoleKey.DownArrow, (ConsoleModifiers?)null);
 
         var history = HistoryFile.Open(session.Log);
         foreach (var line in history.Load())
