@@ -47,7 +47,8 @@ vm-shell: deps
 
 # One NativeAOT binary: artifacts/bin/nspawn-native.
 publish:
-	$(DOTNET) publish $(SHELL_PROJ) -c Release -p:PublishAot=true -o $(ARTIFACTS)/bin
+	$(DOTNET) publish $(SHELL_PROJ) -c Release -p:PublishAot=true -p:CopyOutputSymbolsToPublishDirectory=false \
+	  -p:PublishDocumentationFiles=false -p:PublishReferencesDocumentationFiles=false -o $(ARTIFACTS)/bin
 	@ls -l $(ARTIFACTS)/bin/nspawn-native
 
 install: publish
