@@ -33,8 +33,15 @@ fi
 if [ "$mode" != unit ]; then
   echo "=== integration tests in the test VM"
   if [ -x native-tests/vm/run-suite.sh ]; then
-    native-tests/vm/run-suite.sh "$RESULTS" || rc=1
+    suite_ok=1
+    native-tests/vm/run-suite.sh "$RESULTS" || { rc=1; suite_ok=0; }
+    failed_before=$failed
     for trx in "$RESULTS"/native/*.trx; do [ -f "$trx" ] && count_trx "$trx"; done
+    # A VM run that failed without a failing test (no result, time-out, setup error, no test ran) is a failure too.
+    if [ $suite_ok = 0 ] && [ "$failed" = "$failed_before" ]; then
+      echo "the integration suite failed without reporting a failing test; counted as 1 failure" >&2
+      failed=$((failed + 1))
+    fi
   else
     echo "native-tests/vm/run-suite.sh is missing" >&2; rc=1
   fi
