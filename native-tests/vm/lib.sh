@@ -60,3 +60,15 @@ qemu_cmd() {
 new_share() {
   mkdir -p "$NN_CACHE/runs" && mktemp -d "$NN_CACHE/runs/run.XXXXXX"
 }
+
+# vm_lock: waits until no other VM run of this cache is booted, then holds the lock until this script exits. Two
+# emulated guests on a 2-core machine only slow each other down; NN_VM_PARALLEL=1 lets runs overlap.
+vm_lock() {
+  [ "${NN_VM_PARALLEL:-0}" = 1 ] && return 0
+  mkdir -p "$NN_CACHE"
+  exec 8>"$NN_CACHE/.vm.lock"
+  if ! flock -n 8; then
+    echo "[vm] another VM run holds '$NN_CACHE/.vm.lock'; waiting for it (NN_VM_PARALLEL=1 skips the wait)"
+    flock 8
+  fi
+}

@@ -16,6 +16,7 @@ install -m 0644 "$NN_VM_DIR/in-guest/setup.sh" "$SHARE/setup.sh"
 for f in "$@"; do cp -a "$f" "$SHARE/"; done
 echo $(( TIMEOUT > 300 ? TIMEOUT - 90 : TIMEOUT )) > "$SHARE/timeout"
 qemu_cmd "$SHARE" "systemd.show_status=auto"
+vm_lock
 timeout --kill-after=10 "$TIMEOUT" "${QEMU[@]}" -monitor none -serial "file:$SHARE/serial.log" </dev/null &
 qpid=$!
 tail --pid=$qpid -n +1 -F "$SHARE/out.log" 2>/dev/null &

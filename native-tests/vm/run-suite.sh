@@ -38,6 +38,7 @@ publish_shell "$NN_PUBLISH/bin" || fail "publishing nspawn-native (NativeAOT) fa
 publish_tests "$NN_PUBLISH/tests" || fail "publishing the integration tests failed."
 
 phase "boot and test"
+vm_lock
 find "$NN_CACHE/runs" -maxdepth 1 -name 'run.*' -mmin +1440 -exec rm -rf {} + 2>/dev/null
 SHARE=$(new_share) || fail "cannot create a share folder under '$NN_CACHE/runs'."
 cp -a "$NN_PUBLISH/bin" "$NN_PUBLISH/tests" "$SHARE/"
