@@ -18,7 +18,7 @@ DEBS=$CACHE/debs
 SUITE=bookworm
 GUEST_PKGS=systemd,systemd-sysv,systemd-container,dbus,udev,libpam-systemd,rdma-core,ibverbs-utils,ibverbs-providers
 GUEST_PKGS+=,perftest,infiniband-diags,iproute2,kmod,procps,python3,bpftool,linux-image-amd64,initramfs-tools,zstd
-CTR_PKGS=systemd,systemd-sysv,dbus,libpam-systemd,ibverbs-utils,ibverbs-providers,perftest,iproute2,procps
+CTR_PKGS=systemd,systemd-sysv,dbus,libpam-systemd,rdma-core,ibverbs-utils,ibverbs-providers,perftest,iproute2,procps
 IMG_EXTRA_MB=2048   # free space in the guest for machine copies and logs
 
 log() { echo "[build-image $(date -u +%T)] $*"; }
