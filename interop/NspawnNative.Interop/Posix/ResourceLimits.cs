@@ -127,6 +127,7 @@ public static partial class ResourceLimits
         ResourceKind.PendingSignals => "RLIMIT_SIGPENDING",
         ResourceKind.RealtimePriority => "RLIMIT_RTPRIO",
         ResourceKind.RealtimeTimeout => "RLIMIT_RTTIME",
+        ResourceKind.MessageQueue => "RLIMIT_MSGQUEUE",
         _ => "RLIMIT_" + resource.ToString().ToUpperInvariant(),
     };
 
