@@ -10,10 +10,50 @@ public class VerbsErrorsTests
     [InlineData(13)]
     public void A_refused_open_names_the_device_cgroup_and_the_node_permissions(int errno)
     {
-        var e = Assert.IsType<VerbsPermissionException>(VerbsErrors.Open("rxe0", errno));
+        var e = Assert.IsType<VerbsPermissionException>(VerbsErrors.Open("rxe0", errno, new UverbsProbe("/dev/infiniband/uverbs0", true, errno)));
         Assert.Contains("DeviceAllow=char-infiniband_verbs rwm", e.Message);
-        Assert.Contains("ls -l /dev/infiniband", e.Message);
+        Assert.Contains("ls -l /dev/infiniband/uverbs0", e.Message);
         Assert.Equal(errno, e.Errno);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(19)]
+    public void Enoent_from_libibverbs_is_a_refusal_when_the_node_is_there_but_cannot_be_opened(int errno)
+    {
+        // libibverbs searches /dev after a failed open and reports ENOENT/ENODEV; our own open of the node tells.
+        var e = Assert.IsType<VerbsPermissionException>(VerbsErrors.Open("rxe0", errno, new UverbsProbe("/dev/infiniband/uverbs0", true, 1)));
+        Assert.Contains("DeviceAllow", e.Message);
+    }
+
+    [Fact]
+    public void Enoent_with_no_node_says_to_bind_dev_infiniband()
+    {
+        var e = VerbsErrors.Open("rxe0", 2, new UverbsProbe("/dev/infiniband/uverbs0", false, 2));
+        Assert.IsNotType<VerbsPermissionException>(e);
+        Assert.Contains("'/dev/infiniband/uverbs0' is missing", e.Message);
+        Assert.Contains("Bind=", e.Message);
+    }
+
+    [Fact]
+    public void The_probe_finds_the_node_through_sysfs_under_other_roots()
+    {
+        var root = Directory.CreateTempSubdirectory("nn-uverbs-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root.FullName, "sys/class/infiniband_verbs/uverbs3"));
+            File.WriteAllText(Path.Combine(root.FullName, "sys/class/infiniband_verbs/uverbs3/ibdev"), "mlx5_1\n");
+            Directory.CreateDirectory(Path.Combine(root.FullName, "dev/infiniband"));
+            var paths = new HostPaths("/", Path.Combine(root.FullName, "sys"), Path.Combine(root.FullName, "dev"));
+            Assert.Equal(new UverbsProbe("/dev/infiniband/uverbs3", false, 2), UverbsNode.Probe(paths, "mlx5_1"));
+            File.WriteAllText(Path.Combine(root.FullName, "dev/infiniband/uverbs3"), "");
+            Assert.Equal(new UverbsProbe("/dev/infiniband/uverbs3", true, 0), UverbsNode.Probe(paths, "mlx5_1"));
+            Assert.Equal(new UverbsProbe(null, false, 0), UverbsNode.Probe(paths, "rxe0"));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 
     [Fact]

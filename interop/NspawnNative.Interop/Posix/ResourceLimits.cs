@@ -204,6 +204,7 @@ public static partial class ResourceLimits
         public ulong rlim_max;
     }
 
-    [LibraryImport("libc", SetLastError = true)]
+    // glibc's soname, as Tmds.LibC names it.
+    [LibraryImport("libc.so.6", SetLastError = true)]
     private static unsafe partial int prlimit(int pid, int resource, Rlimit* new_limit, Rlimit* old_limit);
 }

@@ -27,17 +27,22 @@ internal static class VerbsErrors
             + "with Bind= in the .nspawn file).", errno);
     }
 
-    public static VerbsException Open(string device, int errno) => errno switch
+    public static VerbsException Open(string device, int errno, UverbsProbe probe)
     {
-        EPERM or EACCES => new VerbsPermissionException(
-            $"Opening RDMA device '{device}' was refused ({Describe(errno)}): the device cgroup does not allow "
-            + "'/dev/infiniband/uverbs*' (add DeviceAllow=char-infiniband_verbs rwm to the machine's unit) or the "
-            + "node's permissions do not let this user open it (check 'ls -l /dev/infiniband').", "ibv_open_device", errno),
-        ENOENT or ENODEV => new VerbsException(
-            $"Opening RDMA device '{device}' failed ({Describe(errno)}): its '/dev/infiniband/uverbs*' node is missing; "
-            + "bind '/dev/infiniband' into the container.", "ibv_open_device", errno),
-        _ => Call("ibv_open_device", $"open RDMA device '{device}'", errno),
-    };
+        // libibverbs falls back to searching /dev when opening the node fails, so its errno is often ENOENT or
+        // ENODEV even when the device cgroup refused the open; the probe of the node says what really happened.
+        var node = probe.Node is null ? "'/dev/infiniband/uverbs*'" : $"'{probe.Node}'";
+        if (errno is EPERM or EACCES || probe.OpenErrno is EPERM or EACCES)
+            return new VerbsPermissionException(
+                $"Opening RDMA device '{device}' was refused ({Describe(probe.OpenErrno is EPERM or EACCES ? probe.OpenErrno : errno)}): the "
+                + $"device cgroup does not allow {node} (add DeviceAllow=char-infiniband_verbs rwm to the machine's unit) or the "
+                + $"node's permissions do not let this user open it (check 'ls -l {probe.Node ?? "/dev/infiniband"}').", "ibv_open_device", errno);
+        if (errno is ENOENT or ENODEV && !probe.NodeExists)
+            return new VerbsException(
+                $"Opening RDMA device '{device}' failed ({Describe(errno)}): its node {node} is missing; in a container, bind "
+                + "'/dev/infiniband' with Bind= in the .nspawn file.", "ibv_open_device", errno);
+        return Call("ibv_open_device", $"open RDMA device '{device}'", errno);
+    }
 
     public static VerbsException Pin(string function, string what, int errno)
     {
