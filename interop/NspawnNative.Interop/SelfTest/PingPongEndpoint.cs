@@ -99,6 +99,9 @@ internal sealed unsafe class PingPongEndpoint : IDisposable
         };
         attr.ah_attr.dlid = (ushort)remote.Lid;
         attr.ah_attr.port_num = (byte)_options.IbPort;
+        if (remote.HasGid && Local.HasGid && IsIPv4(remote.Gid) != IsIPv4(Local.Gid))
+            throw new SelfTestException($"The peer's GID {remote.GidText} and ours {Local.GidText} are of different IP families, which "
+                + "RoCE v2 cannot connect; pick GIDs of one family on both sides (-g auto prefers IPv4, 'ibv_rc_pingpong -g N' takes an index).");
         if (remote.HasGid)
         {
             attr.ah_attr.is_global = 1;
@@ -202,6 +205,8 @@ internal sealed unsafe class PingPongEndpoint : IDisposable
         _buffer.Dispose();
         _work.Dispose();
     }
+
+    private static bool IsIPv4(byte[] gid) => new System.Net.IPAddress(gid).IsIPv4MappedToIPv6;
 
     private void PostSend()
     {

@@ -96,8 +96,10 @@ public static class RcPingPong
     }
 
     /// <summary>
-    /// The GID index <c>-g auto</c> picks: on an Ethernet (RoCE) port the first RoCE v2 entry (the first non-empty
-    /// one when sysfs does not say the type), on InfiniBand none (-1).
+    /// The GID index <c>-g auto</c> picks: none (-1) on InfiniBand; on an Ethernet (RoCE) port a RoCE v2 entry,
+    /// preferring an IPv4 one (::ffff:a.b.c.d), then a global IPv6 one, then a link-local one. Both peers must use GIDs
+    /// of one IP family, and IPv4 is what RoCE v2 fabrics route; when sysfs does not give the types, every non-empty
+    /// entry counts as RoCE v2.
     /// </summary>
     /// <param name="context">The open device.</param>
     /// <param name="port">The port's attributes.</param>
@@ -110,7 +112,7 @@ public static class RcPingPong
         ArgumentNullException.ThrowIfNull(port);
         if (port.LinkLayer != VerbsLinkLayer.Ethernet)
             return -1;
-        int firstUsable = -1;
+        int best = -1, bestRank = int.MaxValue;
         for (int i = 0; i < port.GidTableLength; i++)
         {
             VerbsGid gid;
@@ -125,13 +127,14 @@ public static class RcPingPong
             if (gid.IsEmpty)
                 continue;
             var type = context.GidType(paths, port.Port, i);
-            if (type is not null && type.Contains("v2", StringComparison.OrdinalIgnoreCase))
-                return i;
-            if (type is null && firstUsable < 0)
-                firstUsable = i;
+            if (type is not null && !type.Contains("v2", StringComparison.OrdinalIgnoreCase))
+                continue;
+            int rank = gid.Address.IsIPv4MappedToIPv6 ? 0 : gid.Address.IsIPv6LinkLocal ? 2 : 1;
+            if (rank < bestRank)
+                (best, bestRank) = (i, rank);
         }
-        if (firstUsable >= 0)
-            return firstUsable;
+        if (best >= 0)
+            return best;
         throw new SelfTestException($"Port {port.Port} of '{context.Name}' is Ethernet (RoCE) but has no RoCE v2 GID; give the netdev an IP address or pass a GID index with -g.");
     }
 

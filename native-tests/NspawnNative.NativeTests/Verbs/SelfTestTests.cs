@@ -75,6 +75,22 @@ public sealed class SelfTestTests
     }
 
     [Fact]
+    public async Task GidsOfDifferentIpFamiliesGetAnExplanationNotJustEinval()
+    {
+        Guest.Require();
+        const int port = 18604;
+        var ll = await Guest.ShAsync($"grep -l '^fe80' /sys/class/infiniband/{Guest.RdmaDevice}/ports/1/gids/* | head -n1");
+        Assert.SkipWhen(ll.StdOut.Trim().Length == 0, "rxe0 has no link-local GID (the netdev has no IPv6 link-local address)");
+        var linkLocal = Path.GetFileName(ll.StdOut.Trim());
+        var server = Guest.ShellAsync("selftest", "server", "-d", Guest.RdmaDevice, "-g", linkLocal, "-n", "10", "-p", Port(port));
+        await WaitForListenerAsync(port, server);
+        var client = await Guest.RunAsync("ibv_rc_pingpong", ["-d", Guest.RdmaDevice, "-g", "1", "-n", "10", "-p", Port(port), "127.0.0.1"]);
+        var s = await server;
+        Assert.True(s.ExitCode == 1, $"our server: {s}\nibv_rc_pingpong client: {client}");
+        Assert.Contains("different IP families", s.StdErr);
+    }
+
+    [Fact]
     public async Task OurServerInsideAnRdmaContainerServesAClientOnTheHost()
     {
         Guest.Require();
