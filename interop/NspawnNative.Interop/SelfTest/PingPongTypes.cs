@@ -67,9 +67,11 @@ public sealed record PingPongDestination(int Lid, int Qpn, int Psn, byte[] Gid)
 /// <param name="LatencyP50Microseconds">Median time between consecutive received messages.</param>
 /// <param name="LatencyP99Microseconds">99th percentile of that time.</param>
 /// <param name="LatencyMaxMicroseconds">The longest such time.</param>
+/// <param name="LoopAllocatedBytes">Managed-heap bytes the loop's thread allocated during the loop (0: the loop is
+/// allocation-free, as it is meant to be).</param>
 public sealed record PingPongResult(PingPongDestination Local, PingPongDestination Remote, long Bytes, double Seconds,
     double MbitPerSecond, int Iterations, double MicrosecondsPerIteration, double LatencyP50Microseconds,
-    double LatencyP99Microseconds, double LatencyMaxMicroseconds)
+    double LatencyP99Microseconds, double LatencyMaxMicroseconds, long LoopAllocatedBytes = 0)
 {
     /// <summary>ibv_rc_pingpong's first result line.</summary>
     public string BandwidthLine => FormattableString.Invariant($"{Bytes} bytes in {Seconds:F2} seconds = {MbitPerSecond:F2} Mbit/sec");

@@ -149,8 +149,10 @@ public static class RcPingPong
         CancellationToken cancellationToken)
     {
         var receivedAt = new long[options.Iterations];
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var (start, end) = endpoint.Run(sendFirst, receivedAt, cancellationToken);
-        return Summarize(endpoint.Local, remote, options, start, end, receivedAt);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        return Summarize(endpoint.Local, remote, options, start, end, receivedAt) with { LoopAllocatedBytes = allocated };
     }
 
     internal static PingPongResult Summarize(PingPongDestination local, PingPongDestination remote, PingPongOptions options, long start,

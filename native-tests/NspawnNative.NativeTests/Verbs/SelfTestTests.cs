@@ -41,6 +41,7 @@ public sealed class SelfTestTests
         Assert.True(root.GetProperty("latency_p50_usec").GetDouble() > 0);
         Assert.True(root.GetProperty("latency_max_usec").GetDouble() >= root.GetProperty("latency_p99_usec").GetDouble());
         Assert.NotEqual("::", root.GetProperty("local").GetProperty("gid").GetString());
+        Assert.Equal(0, root.GetProperty("loop_allocated_bytes").GetInt64());
     }
 
     [Fact]

@@ -11,11 +11,11 @@ internal sealed record PingPongAddressJson(int Lid, int Qpn, int Psn, string Gid
 
 internal sealed record SelfTestJson(string Role, string? Device, int IbPort, int Size, int Mtu, int RxDepth, PingPongAddressJson Local,
     PingPongAddressJson Remote, long Bytes, double Seconds, double MbitPerSec, int Iters, double UsecPerIter, double LatencyP50Usec,
-    double LatencyP99Usec, double LatencyMaxUsec)
+    double LatencyP99Usec, double LatencyMaxUsec, long LoopAllocatedBytes)
 {
     public static SelfTestJson From(string role, PingPongOptions o, PingPongResult r) => new(role, o.Device, o.IbPort, o.Size, o.Mtu,
         o.RxDepth, PingPongAddressJson.From(r.Local), PingPongAddressJson.From(r.Remote), r.Bytes, r.Seconds, r.MbitPerSecond,
-        r.Iterations, r.MicrosecondsPerIteration, r.LatencyP50Microseconds, r.LatencyP99Microseconds, r.LatencyMaxMicroseconds);
+        r.Iterations, r.MicrosecondsPerIteration, r.LatencyP50Microseconds, r.LatencyP99Microseconds, r.LatencyMaxMicroseconds, r.LoopAllocatedBytes);
 }
 
 /// <summary>One resource limit; null soft/hard means unlimited (RLIM_INFINITY).</summary>
