@@ -32,7 +32,7 @@ public static class NspawnValidator
                 var hint = NspawnSchema.Suggest(e.Section, e.Key!);
                 found.Add(new(file, e.Line, 1, DiagnosticSeverity.Warning, hint is null
                     ? $"Unknown key '{e.Key}' in [{e.Section}], nspawn ignores it; check systemd.nspawn(5) for the name."
-                    : $"Unknown key '{e.Key}' in [{e.Section}], nspawn ignores it; did you mean '{hint.Name}' in [{hint.Section}]?"));
+                    : $"Unknown key '{e.Key}' in [{e.Section}], nspawn ignores it; write '{hint.Name}' in [{hint.Section}] instead."));
                 continue;
             }
 

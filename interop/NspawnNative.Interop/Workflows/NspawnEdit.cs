@@ -52,7 +52,7 @@ public sealed record NspawnEdit(NspawnEditKind Kind, string Section, string Key,
             var hint = NspawnSchema.Suggest(Section, Key);
             throw new InvalidInputException(hint is null
                 ? $"'{Section}.{Key}' is not a setting of systemd.nspawn(5); check the section and the key's spelling (names are case-sensitive)."
-                : $"'{Section}.{Key}' is not a setting of systemd.nspawn(5); did you mean '{hint.FullName}'?");
+                : $"'{Section}.{Key}' is not a setting of systemd.nspawn(5); write '{hint.FullName}' instead.");
         }
         if (Kind == NspawnEditKind.Add && !key.IsList)
             throw new InvalidInputException($"'{key.FullName}' holds one value, not a list; use 'nspawn set' instead of 'nspawn add'.");
