@@ -57,6 +57,8 @@ public static partial class AtomicFileWriter
         try
         {
             Directory.CreateDirectory(dir);
+            // TODO (config): no lock is taken, so a writer racing between this check and the rename goes unnoticed;
+            // and a writer killed mid-way leaves its temporary file behind (never loaded, but not cleaned up).
             var current = ReadOrNull(path);
             if (current != expected)
                 throw new ConfigChangedOnDiskException(path);

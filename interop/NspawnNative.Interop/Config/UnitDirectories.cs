@@ -3,6 +3,7 @@ namespace NspawnNative.Interop.Config;
 /// <summary>systemd's unit search path for the system manager, highest priority first, and where drop-ins live.</summary>
 public static class UnitDirectories
 {
+    // TODO (config): the generator directories (/run/systemd/generator*) are not searched; nothing of ours lives there.
     /// <summary>The unit directories, highest priority first.</summary>
     /// <remarks>Generator directories (<c>/run/systemd/generator*</c>) are not searched: nothing we care about is
     /// generated there.</remarks>

@@ -8,6 +8,7 @@ namespace NspawnNative.Interop.Config;
 /// </summary>
 public static class UnitValidator
 {
+    // TODO (config): only the keys this project reads or writes are checked; systemd knows hundreds more.
     private static readonly string[] SignalKeys = ["KillSignal", "RestartKillSignal", "FinalKillSignal", "WatchdogSignal"];
 
     private static readonly string[] StatusKeys = ["RestartForceExitStatus", "RestartPreventExitStatus", "SuccessExitStatus"];

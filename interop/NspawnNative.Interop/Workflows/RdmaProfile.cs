@@ -47,6 +47,7 @@ public static class RdmaProfile
         var dropIn = NspawnNativeDropIn.Load(paths, machine).SetLimitMemlock("infinity");
         foreach (var entry in options.DeviceAllow ?? [])
             dropIn.AddDeviceAllow(entry);
+        // TODO (config): a daemon-reload step belongs here once the Systemd area offers D-Bus plan steps.
         return new Plan($"rdma profile for '{machine}'", [nspawn, dropIn.ToStep(paths)]);
     }
 
