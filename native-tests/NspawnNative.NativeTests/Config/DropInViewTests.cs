@@ -84,7 +84,10 @@ public sealed class DropInViewTests
     private static async Task Cleanup()
     {
         foreach (var (path, _) in Files)
-            File.Delete(path);
+        {
+            if (File.Exists(path))
+                File.Delete(path);
+        }
         await Guest.ShAsync($"rmdir /etc/systemd/system/{Unit}.d /run/systemd/system/{Unit}.d /run/systemd/system.control/{Unit}.d 2>/dev/null; true");
     }
 
