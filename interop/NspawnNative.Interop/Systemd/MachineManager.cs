@@ -6,7 +6,7 @@ namespace NspawnNative.Interop.Systemd;
 /// <summary>
 /// Proxy for <c>org.freedesktop.machine1.Manager</c> at <c>/org/freedesktop/machine1</c>: the machine half of
 /// machined (list, inspect, signal, bind, copy, shell). Every name is checked with
-/// <see cref="MachineName.Validate"/> before a call is made.
+/// <see cref="MachineName.Validate"/> before a call is made; <see cref="HostName"/> (".host") also passes.
 /// </summary>
 public sealed class MachineManager
 {
@@ -52,7 +52,7 @@ public sealed class MachineManager
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <exception cref="NotFoundException">No machine of that name runs.</exception>
     public Task<string> GetMachineAsync(string name, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("GetMachine", "s", MachineName.Validate(name)), static (m, _) => m.GetBodyReader().ReadObjectPathAsString(),
+        _bus.CallAsync(Call("GetMachine", "s", Checked(name)), static (m, _) => m.GetBodyReader().ReadObjectPathAsString(),
             Context(name), cancellationToken);
 
     /// <summary>Returns the <see cref="Machine"/> proxy of a running machine.</summary>
@@ -73,7 +73,7 @@ public sealed class MachineManager
         using (var writer = _bus.Connection.GetMessageWriter())
         {
             writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "KillMachine", "ssi");
-            writer.WriteString(MachineName.Validate(name));
+            writer.WriteString(Checked(name));
             writer.WriteString(whom == KillWhom.All ? "all" : "leader");
             writer.WriteInt32(signal);
             message = writer.CreateMessage();
@@ -85,7 +85,7 @@ public sealed class MachineManager
     /// <param name="name">The machine name.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task TerminateMachineAsync(string name, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("TerminateMachine", "s", MachineName.Validate(name)), Context(name), cancellationToken);
+        _bus.CallAsync(Call("TerminateMachine", "s", Checked(name)), Context(name), cancellationToken);
 
     /// <summary>Bind-mounts a host directory or file into a running machine (BindMountMachine).</summary>
     /// <param name="name">The machine name.</param>
@@ -101,7 +101,7 @@ public sealed class MachineManager
         using (var writer = _bus.Connection.GetMessageWriter())
         {
             writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "BindMountMachine", "sssbb");
-            writer.WriteString(MachineName.Validate(name));
+            writer.WriteString(Checked(name));
             writer.WriteString(Absolute(source));
             writer.WriteString(string.IsNullOrEmpty(destination) ? source : Absolute(destination));
             writer.WriteBool(readOnly);
@@ -144,7 +144,7 @@ public sealed class MachineManager
         using (var writer = _bus.Connection.GetMessageWriter())
         {
             writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "OpenMachineShell", "sssasas");
-            writer.WriteString(MachineName.Validate(name));
+            writer.WriteString(Checked(name));
             writer.WriteString(user);
             // machined wants the program path and a full argv (argv[0] included); empty both for a login shell.
             writer.WriteString(command.Count > 0 ? command[0] : "");
@@ -164,7 +164,7 @@ public sealed class MachineManager
     /// <param name="name">The machine name.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task<IReadOnlyList<MachineAddress>> GetMachineAddressesAsync(string name, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("GetMachineAddresses", "s", MachineName.Validate(name)), static (m, _) =>
+        _bus.CallAsync(Call("GetMachineAddresses", "s", Checked(name)), static (m, _) =>
         {
             var reader = m.GetBodyReader();
             var list = new List<MachineAddress>();
@@ -207,7 +207,7 @@ public sealed class MachineManager
     private static string ReadName(Message m, object? _) => m.GetBodyReader().ReadString();
 
     private Task Copy(string member, string name, string source, string? destination, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call(member, "sss", MachineName.Validate(name), Absolute(source),
+        _bus.CallAsync(Call(member, "sss", Checked(name), Absolute(source),
             string.IsNullOrEmpty(destination) ? source : Absolute(destination)), Context(name), cancellationToken);
 
     private MessageBuffer Call(string member, string signature, params string[] args)
@@ -222,6 +222,12 @@ public sealed class MachineManager
     private static string Absolute(string path) => path.StartsWith('/')
         ? path
         : throw new InvalidInputException($"Path '{path}' is not absolute; give a path that starts with '/'.");
+
+    /// <summary>machined's name for the host itself, listed next to the machines.</summary>
+    public const string HostName = ".host";
+
+    // The host's pseudo-machine is the one name machined accepts that machine names may not take.
+    private static string Checked(string name) => name == HostName ? name : MachineName.Validate(name);
 
     internal static string Context(string name) => $"machine '{name}'";
 

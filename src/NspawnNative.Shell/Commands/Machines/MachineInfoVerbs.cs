@@ -10,7 +10,8 @@ internal static class MachineInfoVerbs
 {
     public static Command List(ShellSession session)
     {
-        var command = new Command("list", "List the running machines (MACHINE CLASS SERVICE OS VERSION ADDRESSES).");
+        var all = new Option<bool>("--all", "-a") { Description = "Also list the host itself ('.host'), as machinectl list --all does." };
+        var command = new Command("list", "List the running machines (MACHINE CLASS SERVICE OS VERSION ADDRESSES).") { all };
         command.Handle(session, async (ctx, ct) =>
         {
             await using var bus = await MachineVerbs.ConnectAsync(ctx, ct);
@@ -18,6 +19,8 @@ internal static class MachineInfoVerbs
             var rows = new List<MachineRow>();
             foreach (var m in (await machines.ListMachinesAsync(ct)).OrderBy(m => m.Name, StringComparer.Ordinal))
             {
+                if (m.Name.StartsWith('.') && !ctx.Get(all))
+                    continue;
                 var props = await TryAsync(() => new Machine(bus, m.ObjectPath, m.Name).GetPropertiesAsync(ct));
                 var os = props is null ? null : OsRelease.ReadForLeader(ctx.Paths, props.Leader);
                 var addresses = await TryAsync(() => machines.GetMachineAddressesAsync(m.Name, ct)) ?? [];
@@ -29,7 +32,7 @@ internal static class MachineInfoVerbs
                 return ExitCodes.Success;
             }
             ctx.Out.Table(["MACHINE", "CLASS", "SERVICE", "OS", "VERSION", "ADDRESSES"],
-                rows.Select(r => (IReadOnlyList<string?>)[r.Machine, r.Class, r.Service, r.Os, r.Version, FirstAddress(r.Addresses)]),
+                rows.Select(r => (IReadOnlyList<string?>)[r.Machine, r.Class, Empty(r.Service), r.Os, r.Version, FirstAddress(r.Addresses)]),
                 $"{rows.Count} machine{(rows.Count == 1 ? "" : "s")} listed.");
             return ExitCodes.Success;
         });

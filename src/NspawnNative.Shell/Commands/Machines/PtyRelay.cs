@@ -13,17 +13,20 @@ internal static class PtyRelay
 
     public static async Task RelayAsync(SafeFileHandle pty, TextWriter output, Stream? input, CancellationToken cancellationToken)
     {
-        var finished = Task.Factory.StartNew(() => CopyOut(pty, output), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // A pty cannot seek, so RandomAccess refuses it; unbuffered FileStreams read(2) and write(2) it directly.
+        var reader = new FileStream(pty, FileAccess.Read, bufferSize: 0);
+        var finished = Task.Factory.StartNew(() => CopyOut(reader, output), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (input is not null)
         {
             // Never awaited: a blocked read on the terminal cannot be interrupted, and it ends with the process or
             // with the first key after the session, which then fails to write and stops.
-            _ = Task.Factory.StartNew(() => CopyIn(input, pty), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var writer = new FileStream(pty, FileAccess.Write, bufferSize: 0);
+            _ = Task.Factory.StartNew(() => CopyIn(input, writer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         await finished.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static void CopyOut(SafeFileHandle pty, TextWriter output)
+    private static void CopyOut(FileStream pty, TextWriter output)
     {
         var decoder = new UTF8Encoding(false).GetDecoder();
         var bytes = new byte[4096];
@@ -33,7 +36,7 @@ internal static class PtyRelay
             int n;
             try
             {
-                n = RandomAccess.Read(pty, bytes, 0);
+                n = pty.Read(bytes, 0, bytes.Length);
             }
             catch (IOException e) when (e.HResult == EIO || e.Message.Contains("I/O error", StringComparison.Ordinal))
             {
@@ -49,14 +52,14 @@ internal static class PtyRelay
         output.Flush();
     }
 
-    private static void CopyIn(Stream input, SafeFileHandle pty)
+    private static void CopyIn(Stream input, FileStream pty)
     {
         var buffer = new byte[1024];
         try
         {
             int n;
             while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
-                RandomAccess.Write(pty, buffer.AsSpan(0, n), 0);
+                pty.Write(buffer, 0, n);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
