@@ -44,6 +44,8 @@ public sealed class MachineControl
     /// <exception cref="JobTimeoutException">The job or the registration took longer than the time-out.</exception>
     public async Task<JobResult> StartAsync(string name, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // TODO (dbus): machinectl checks the image with GetImage first; here a missing image shows as the job
+        // result 'failed', which is less direct.
         var unit = UnitFor(name);
         var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = await Machines.WatchMachinesAsync((n, isNew) =>

@@ -52,6 +52,7 @@ public static class PropertyValues
     /// <returns>The text.</returns>
     public static string Format(VariantValue value)
     {
+        // TODO (dbus): systemctl formats times (…USec) and sizes by property name; the raw number is printed here.
         switch (value.Type)
         {
             case VariantValueType.Bool:

@@ -46,7 +46,8 @@ internal static class MachineShellVerb
             await using var bus = await MachineVerbs.ConnectAsync(ctx, ct);
             var shell = await new MachineManager(bus).OpenMachineShellAsync(machineName, user, argv, environment, ct);
             using var pty = shell.Pty;
-            // TODO (dbus): pass the terminal's window size to the pty (TIOCSWINSZ) and follow SIGWINCH.
+            // TODO (dbus): pass the terminal's window size to the pty (TIOCSWINSZ) and follow SIGWINCH; forward standard
+            // input when it is not a terminal; machined gives no exit status of the command to report.
             using var raw = terminal ? RawTerminal.TryEnter(0) : null;
             await PtyRelay.RelayAsync(pty, ctx.Out.Writer, raw is null ? null : Console.OpenStandardInput(), ct);
             return ExitCodes.Success;
