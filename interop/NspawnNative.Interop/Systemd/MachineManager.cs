@@ -34,7 +34,7 @@ public sealed class MachineManager
     /// <summary>The running machines (ListMachines).</summary>
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task<IReadOnlyList<MachineListing>> ListMachinesAsync(CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("ListMachines", ""), static (m, _) =>
+        _bus.CallAsync(Call("ListMachines"), static (m, _) =>
         {
             var reader = m.GetBodyReader();
             var list = new List<MachineListing>();
@@ -52,7 +52,7 @@ public sealed class MachineManager
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <exception cref="NotFoundException">No machine of that name runs.</exception>
     public Task<string> GetMachineAsync(string name, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("GetMachine", "s", Checked(name)), static (m, _) => m.GetBodyReader().ReadObjectPathAsString(),
+        _bus.CallAsync(Call("GetMachine", Checked(name)), static (m, _) => m.GetBodyReader().ReadObjectPathAsString(),
             Context(name), cancellationToken);
 
     /// <summary>Returns the <see cref="Machine"/> proxy of a running machine.</summary>
@@ -85,7 +85,7 @@ public sealed class MachineManager
     /// <param name="name">The machine name.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task TerminateMachineAsync(string name, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("TerminateMachine", "s", Checked(name)), Context(name), cancellationToken);
+        _bus.CallAsync(Call("TerminateMachine", Checked(name)), Context(name), cancellationToken);
 
     /// <summary>Bind-mounts a host directory or file into a running machine (BindMountMachine).</summary>
     /// <param name="name">The machine name.</param>
@@ -164,7 +164,7 @@ public sealed class MachineManager
     /// <param name="name">The machine name.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task<IReadOnlyList<MachineAddress>> GetMachineAddressesAsync(string name, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("GetMachineAddresses", "s", Checked(name)), static (m, _) =>
+        _bus.CallAsync(Call("GetMachineAddresses", Checked(name)), static (m, _) =>
         {
             var reader = m.GetBodyReader();
             var list = new List<MachineAddress>();
@@ -210,14 +210,7 @@ public sealed class MachineManager
         _bus.CallAsync(Call(member, "sss", Checked(name), Absolute(source),
             string.IsNullOrEmpty(destination) ? source : Absolute(destination)), Context(name), cancellationToken);
 
-    private MessageBuffer Call(string member, string signature, params string[] args)
-    {
-        using var writer = _bus.Connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(Service, ObjectPath, Interface, member, signature.Length == 0 ? null : signature);
-        foreach (var a in args)
-            writer.WriteString(a);
-        return writer.CreateMessage();
-    }
+    private MessageBuffer Call(string member, params string[] args) => _bus.StringCall(Service, ObjectPath, Interface, member, args);
 
     private static string Absolute(string path) => path.StartsWith('/')
         ? path

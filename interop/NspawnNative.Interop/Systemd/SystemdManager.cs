@@ -28,13 +28,13 @@ public sealed class SystemdManager
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <exception cref="NotFoundException">The unit is not loaded.</exception>
     public Task<string> GetUnitAsync(string unit, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("GetUnit", "s", unit), ReadPath, Context(unit), cancellationToken);
+        _bus.CallAsync(Call("GetUnit", unit), ReadPath, Context(unit), cancellationToken);
 
     /// <summary>The object path of a unit, loading it from disk when needed (LoadUnit).</summary>
     /// <param name="unit">The unit name.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task<string> LoadUnitAsync(string unit, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("LoadUnit", "s", unit), ReadPath, Context(unit), cancellationToken);
+        _bus.CallAsync(Call("LoadUnit", unit), ReadPath, Context(unit), cancellationToken);
 
     /// <summary>Returns the <see cref="Unit"/> proxy of a unit, loading it when needed.</summary>
     /// <param name="unit">The unit name.</param>
@@ -48,7 +48,7 @@ public sealed class SystemdManager
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>The job's object path.</returns>
     public Task<string> StartUnitAsync(string unit, string mode, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("StartUnit", "ss", unit, mode), ReadPath, Context(unit), cancellationToken);
+        _bus.CallAsync(Call("StartUnit", unit, mode), ReadPath, Context(unit), cancellationToken);
 
     /// <summary>Queues a stop job (StopUnit).</summary>
     /// <param name="unit">The unit name.</param>
@@ -56,7 +56,7 @@ public sealed class SystemdManager
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>The job's object path.</returns>
     public Task<string> StopUnitAsync(string unit, string mode, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("StopUnit", "ss", unit, mode), ReadPath, Context(unit), cancellationToken);
+        _bus.CallAsync(Call("StopUnit", unit, mode), ReadPath, Context(unit), cancellationToken);
 
     /// <summary>Queues a restart job (RestartUnit).</summary>
     /// <param name="unit">The unit name.</param>
@@ -64,7 +64,7 @@ public sealed class SystemdManager
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>The job's object path.</returns>
     public Task<string> RestartUnitAsync(string unit, string mode, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("RestartUnit", "ss", unit, mode), ReadPath, Context(unit), cancellationToken);
+        _bus.CallAsync(Call("RestartUnit", unit, mode), ReadPath, Context(unit), cancellationToken);
 
     /// <summary>Sets unit properties live (SetUnitProperties), optionally persisting them as a drop-in under
     /// /etc/systemd/system.control.</summary>
@@ -173,12 +173,12 @@ public sealed class SystemdManager
     /// <summary>Reloads every unit file and drop-in (Reload, what <c>systemctl daemon-reload</c> does).</summary>
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task ReloadAsync(CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("Reload", ""), "the systemd manager", cancellationToken);
+        _bus.CallAsync(Call("Reload"), "the systemd manager", cancellationToken);
 
     /// <summary>Asks systemd to send job and unit signals to this connection (Subscribe).</summary>
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task SubscribeAsync(CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call("Subscribe", ""), "the systemd manager", cancellationToken);
+        _bus.CallAsync(Call("Subscribe"), "the systemd manager", cancellationToken);
 
     /// <summary>Watches JobRemoved. Subscribe and add the watch before queuing the job, or the signal can be
     /// missed; disposing the result stops the watch.</summary>
@@ -256,14 +256,7 @@ public sealed class SystemdManager
         return list;
     }
 
-    private MessageBuffer Call(string member, string signature, params string[] args)
-    {
-        using var writer = _bus.Connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(Service, ObjectPath, Interface, member, signature.Length == 0 ? null : signature);
-        foreach (var a in args)
-            writer.WriteString(a);
-        return writer.CreateMessage();
-    }
+    private MessageBuffer Call(string member, params string[] args) => _bus.StringCall(Service, ObjectPath, Interface, member, args);
 
     internal static string Context(string unit) => $"unit '{unit}'";
 }
