@@ -207,7 +207,7 @@ public sealed class MachineManager
     private static string ReadName(Message m, object? _) => m.GetBodyReader().ReadString();
 
     private Task Copy(string member, string name, string source, string? destination, CancellationToken cancellationToken) =>
-        _bus.CallAsync(Call(member, "sss", Checked(name), Absolute(source),
+        _bus.CallAsync(Call(member, Checked(name), Absolute(source),
             string.IsNullOrEmpty(destination) ? source : Absolute(destination)), Context(name), cancellationToken);
 
     private MessageBuffer Call(string member, params string[] args) => _bus.StringCall(Service, ObjectPath, Interface, member, args);
