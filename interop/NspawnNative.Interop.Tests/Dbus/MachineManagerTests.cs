@@ -84,6 +84,27 @@ public sealed class MachineManagerTests
     }
 
     [Fact]
+    public async Task CopyFromMachine_sends_name_source_and_destination()
+    {
+        await using var bus = await PrivateBus.StartAsync();
+        await using var machined = await FakeService.StartAsync(bus, MachineManager.Service, MachineManager.ObjectPath);
+        string[] args = [];
+        machined.OnCall = c =>
+        {
+            var r = c.Request.GetBodyReader();
+            args = [r.ReadString(), r.ReadString(), r.ReadString()];
+            FakeService.ReplyEmpty(c);
+            return ValueTask.CompletedTask;
+        };
+        await using var client = await bus.ConnectAsync();
+
+        await new MachineManager(client).CopyFromMachineAsync("web", "/etc/hostname", "/tmp/h", CancellationToken.None);
+
+        Assert.Equal(["web", "/etc/hostname", "/tmp/h"], args);
+        Assert.Equal(new ReceivedCall(MachineManager.Interface, "CopyFromMachine", "sss"), machined.Calls.Single());
+    }
+
+    [Fact]
     public async Task OpenMachineShell_returns_the_pty_handle_and_its_path()
     {
         await using var bus = await PrivateBus.StartAsync();
