@@ -50,13 +50,31 @@ internal sealed class PrivateBus : IAsyncDisposable
         foreach (var a in new[] { "--config-file", config, "--nofork" })
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
-        // --print-address is block-buffered into a pipe; the socket appearing is the sign the daemon listens.
+        // --print-address is block-buffered into a pipe, so the address is known in advance instead.
         var socket = Path.Combine(dir, "bus");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!File.Exists(socket) && !process.HasExited && DateTime.UtcNow < deadline)
+        // The file appears at bind(2), a moment before listen(2): wait until a connect succeeds.
+        while (!CanConnect(socket) && !process.HasExited && DateTime.UtcNow < deadline)
             await Task.Delay(20);
-        Assert.True(File.Exists(socket), $"dbus-daemon did not create '{socket}': {(process.HasExited ? await process.StandardError.ReadToEndAsync() : "time-out")}");
+        Assert.True(CanConnect(socket), $"dbus-daemon does not listen on '{socket}': {(process.HasExited ? await process.StandardError.ReadToEndAsync() : "time-out")}");
         return new PrivateBus(process, dir, $"unix:path={socket}");
+    }
+
+    private static bool CanConnect(string path)
+    {
+        if (!File.Exists(path))
+            return false;
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     public Task<SystemdBus> ConnectAsync() => SystemdBus.ConnectAsync(Address, CancellationToken.None);
