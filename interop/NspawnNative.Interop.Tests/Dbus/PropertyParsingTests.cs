@@ -1,3 +1,4 @@
+using NspawnNative.Interop.Posix;
 using NspawnNative.Interop.Systemd;
 
 namespace NspawnNative.Interop.Tests.Dbus;

@@ -1,3 +1,4 @@
+using NspawnNative.Interop.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

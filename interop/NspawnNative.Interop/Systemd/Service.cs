@@ -1,3 +1,4 @@
+using NspawnNative.Interop.Posix;
 using Tmds.DBus.Protocol;
 
 namespace NspawnNative.Interop.Systemd;

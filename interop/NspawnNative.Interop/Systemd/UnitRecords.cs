@@ -1,3 +1,5 @@
+using NspawnNative.Interop.Posix;
+
 namespace NspawnNative.Interop.Systemd;
 
 /// <summary>How a job ended, from systemd's JobRemoved signal.</summary>
@@ -21,17 +23,6 @@ public sealed record UnitFileChange(string Type, string FileName, string Destina
 /// <param name="Path">A /dev path, or "char-CLASS"/"block-CLASS" from /proc/devices.</param>
 /// <param name="Access">Any of r, w and m (read, write, mknod).</param>
 public sealed record DeviceAllowEntry(string Path, string Access = "rwm");
-
-/// <summary>A soft and a hard resource limit; <see cref="PropertyValues.Infinity"/> means unlimited.</summary>
-/// <param name="Soft">The soft limit.</param>
-/// <param name="Hard">The hard limit.</param>
-public sealed record ResourceLimit(ulong Soft, ulong Hard)
-{
-    /// <summary>Renders one value as "infinity" or a number of bytes.</summary>
-    /// <param name="value">The value.</param>
-    public static string Format(ulong value) =>
-        value == PropertyValues.Infinity ? "infinity" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-}
 
 /// <summary>The memory-lock limit of a machine: what its unit says, and what its running leader actually got.</summary>
 /// <param name="Unit">The machine's unit, for example <c>systemd-nspawn@web.service</c>.</param>

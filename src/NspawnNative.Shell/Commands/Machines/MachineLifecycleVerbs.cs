@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using NspawnNative.Interop.Posix;
 using NspawnNative.Interop.Systemd;
 
 namespace NspawnNative.Shell.Commands.Machines;
@@ -98,7 +99,9 @@ internal static class MachineLifecycleVerbs
         command.Handle(session, async (ctx, ct) =>
         {
             var machineName = MachineVerbs.Name(ctx, name);
-            int number = SignalNames.Parse(ctx.Get(signal) ?? "SIGTERM");
+            var signalText = ctx.Get(signal) ?? "SIGTERM";
+            if (!Signals.TryParse(signalText, out int number))
+                throw new UsageException($"Unknown signal '{signalText}': give a name such as SIGTERM or RTMIN+4, or a number from 1 to 64.");
             var target = ctx.Get(whom) == "leader" ? KillWhom.Leader : KillWhom.All;
             await using var bus = await MachineVerbs.ConnectAsync(ctx, ct);
             await new MachineManager(bus).KillMachineAsync(machineName, target, number, ct);

@@ -8,7 +8,7 @@ namespace NspawnNative.Shell.Commands.Machines;
 /// machinectl's machine verbs over machined and systemd (issue 5, machines and units half): list, status, show,
 /// the lifecycle verbs, bind and copy, shell, and the unit, daemon-reload, device allow and memlock show verbs.
 /// </summary>
-internal sealed class MachineVerbs : IVerbGroup
+internal sealed class MachineVerbs : IVerbGroup, ISubcommandSource
 {
     public IEnumerable<Command> Create(ShellSession session)
     {
@@ -18,9 +18,6 @@ internal sealed class MachineVerbs : IVerbGroup
             return (await new MachineManager(bus).ListMachinesAsync(ct).ConfigureAwait(false)).Select(m => m.Name).ToList();
         });
 
-        // TODO (dbus): the lead attaches UnitShowVerb, DeviceAllowVerb and MemlockShowVerb under the shared 'unit',
-        // 'device' and 'memlock' commands at merge; these parents exist only until then.
-        var unit = new Command("unit", "Show systemd units.") { UnitShowVerb.Create(session) };
         var device = new Command("device", "Device rules of a machine's unit.") { DeviceAllowVerb.Create(session) };
         var memlock = new Command("memlock", "The memory-lock limit of a machine.") { MemlockShowVerb.Create(session) };
 
@@ -31,9 +28,13 @@ internal sealed class MachineVerbs : IVerbGroup
             .. MachineFileVerbs.Create(session),
             MachineShellVerb.Create(session),
             UnitShowVerb.DaemonReload(session),
-            unit, device, memlock,
+            device, memlock,
         ];
     }
+
+    /// <summary>'unit show' joins the config group's 'unit' command (beside 'unit dropins').</summary>
+    public IEnumerable<Command> CreateSubcommands(string parent, ShellSession session) =>
+        parent == "unit" ? [UnitShowVerb.Create(session)] : [];
 
     /// <summary>Connects to the bus the line asks for (--bus, or the system bus).</summary>
     internal static Task<SystemdBus> ConnectAsync(VerbContext ctx, CancellationToken ct) => SystemdBus.ConnectAsync(ctx.Settings.BusAddress, ct);

@@ -1,3 +1,4 @@
+using NspawnNative.Interop.Posix;
 using System.CommandLine;
 using NspawnNative.Interop.Systemd;
 
@@ -26,9 +27,9 @@ internal static class MemlockShowVerb
             ctx.Out.Fields(
             [
                 ("Unit", report.Unit),
-                ("LimitMEMLOCK", $"{ResourceLimit.Format(report.UnitLimit.Soft)} soft, {ResourceLimit.Format(report.UnitLimit.Hard)} hard"),
+                ("LimitMEMLOCK", $"{ResourceLimits.Format(report.UnitLimit.Soft, bytes: true)} soft, {ResourceLimits.Format(report.UnitLimit.Hard, bytes: true)} hard"),
                 ("Leader", report.LeaderPid == 0 ? "not running" : report.LeaderPid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("Leader memlock", report.LeaderLimit is { } l ? $"{ResourceLimit.Format(l.Soft)} soft, {ResourceLimit.Format(l.Hard)} hard" : null),
+                ("Leader memlock", report.LeaderLimit is { } l ? $"{ResourceLimits.Format(l.Soft, bytes: true)} soft, {ResourceLimits.Format(l.Hard, bytes: true)} hard" : null),
             ]);
             return ExitCodes.Success;
         });

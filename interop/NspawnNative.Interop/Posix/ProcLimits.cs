@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace NspawnNative.Interop.Systemd;
+namespace NspawnNative.Interop.Posix;
 
 /// <summary>Reads one line of <c>/proc/PID/limits</c> ("Max locked memory  8388608  8388608  bytes").</summary>
 public static class ProcLimits
 {
     /// <summary>Finds the limit named <paramref name="limit"/>; "unlimited" becomes
-    /// <see cref="PropertyValues.Infinity"/>.</summary>
+    /// <see cref="ResourceLimits.Infinity"/>.</summary>
     /// <param name="text">The whole file.</param>
     /// <param name="limit">The first column, for example "Max locked memory".</param>
     /// <returns>The soft and hard values, or null when the line is missing or malformed.</returns>
@@ -25,5 +25,5 @@ public static class ProcLimits
     }
 
     private static ulong? Value(string s) =>
-        s == "unlimited" ? PropertyValues.Infinity : ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        s == "unlimited" ? ResourceLimits.Infinity : ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 }
