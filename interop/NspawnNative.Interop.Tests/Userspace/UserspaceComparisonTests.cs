@@ -105,10 +105,17 @@ public class UserspaceComparisonTests
         sys.Link("/class/infiniband/mlx5_0/device", "../../../devices/pci0000:00/0000:00:03.0");
         sys.Write("/class/infiniband/rxe0/parent", "eth0\n");
         sys.Write("/class/infiniband/weird0/node_type", "1: CA\n");
+        // siw's device link leads to the NIC's PCI device, bound to the NIC's driver.
+        Directory.CreateDirectory(sys.Path + "/bus/pci/drivers/ice");
+        Directory.CreateDirectory(sys.Path + "/devices/pci0000:00/0000:00:04.0");
+        sys.Link("/devices/pci0000:00/0000:00:04.0/driver", "../../../bus/pci/drivers/ice");
+        sys.Link("/class/infiniband/iwp0/device", "../../../devices/pci0000:00/0000:00:04.0");
+        sys.Write("/class/infiniband/iwp0/node_desc", "Software iWARP stack\n");
         var hcas = HcaDrivers.Read(new HostPaths("/", sys.Path, "/dev"));
 
         Assert.Equal(
-            [new HcaDriver("mlx5_0", "mlx5_core", DriverSource.DeviceLink, "mlx5"),
+            [new HcaDriver("iwp0", "siw", DriverSource.NodeDescription, "siw"),
+             new HcaDriver("mlx5_0", "mlx5_core", DriverSource.DeviceLink, "mlx5"),
              new HcaDriver("rxe0", "rdma_rxe", DriverSource.NamePrefix, "rxe"),
              new HcaDriver("weird0", null, DriverSource.Unknown, null)],
             hcas);

@@ -3,6 +3,9 @@ namespace NspawnNative.Interop.Userspace;
 /// <summary>How the kernel driver of an HCA was found.</summary>
 public enum DriverSource
 {
+    /// <summary>The node description a software driver gives its devices (<c>rxe</c>, <c>Software iWARP stack</c>).</summary>
+    NodeDescription,
+
     /// <summary>The sysfs <c>device/driver</c> link.</summary>
     DeviceLink,
 
@@ -34,14 +37,30 @@ public static class HcaDrivers
         foreach (var dir in Directory.EnumerateFileSystemEntries(classDir).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(dir);
+            // siw's device link points at the NIC below it, whose driver says nothing about RDMA, so the node
+            // description software drivers set is asked first.
             var link = new FileInfo(Path.Join(dir, "device", "driver")).LinkTarget;
-            var (driver, source) = link is not null
-                ? (Path.GetFileName(link.TrimEnd('/')), DriverSource.DeviceLink)
-                : ProviderTable.DriverFromName(name) is { } guessed ? (guessed, DriverSource.NamePrefix) : ((string?)null, DriverSource.Unknown);
+            var (driver, source) = ProviderTable.DriverFromNodeDescription(ReadLine(Path.Join(dir, "node_desc"))) is { } soft
+                ? (soft, DriverSource.NodeDescription)
+                : link is not null
+                    ? (Path.GetFileName(link.TrimEnd('/')), DriverSource.DeviceLink)
+                    : ProviderTable.DriverFromName(name) is { } guessed ? (guessed, DriverSource.NamePrefix) : ((string?)null, DriverSource.Unknown);
             // TODO (userspace): a software device renamed away from its driver's prefix (rdma link add NAME) is not
             // recognised; netlink (RDMA_NLDEV_ATTR_DEV_PROTOCOL, driver name) would tell.
             result.Add(new HcaDriver(name, driver, source, driver is null ? null : ProviderTable.ProviderFor(driver)));
         }
         return result;
+    }
+
+    private static string? ReadLine(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

@@ -22,7 +22,8 @@ public sealed record MachineLocation(string Name, string RootDirectory, int? Lea
     {
         MachineName.Validate(name);
         // TODO (userspace): ask machined over D-Bus (GetImage's path, GetMachine's RootDirectory and Leader) once
-        // the Systemd layer offers it; its state file is what machinectl itself reads, but not a stable interface.
+        // the Systemd layer offers it; the state file is machined's own, not a stable interface, and raw (disk
+        // image) machines have no directory to read until they run.
         string? root = null;
         int? leader = null;
         var state = paths.UnderRoot($"/run/systemd/machines/{name}");

@@ -41,6 +41,16 @@ public static class ProviderTable
     /// <param name="kernelDriver">A kernel driver name such as <c>mlx5_core</c> or <c>rdma_rxe</c>.</param>
     public static string? ProviderFor(string kernelDriver) => ByKernelDriver.GetValueOrDefault(kernelDriver);
 
+    /// <summary>The software driver whose fixed node description (sysfs <c>node_desc</c>) this is, or null:
+    /// rdma_rxe writes <c>rxe</c>, siw <c>Software iWARP stack</c>.</summary>
+    /// <param name="nodeDescription">The trimmed <c>node_desc</c> text, or null.</param>
+    public static string? DriverFromNodeDescription(string? nodeDescription) => nodeDescription switch
+    {
+        "rxe" => "rdma_rxe",
+        "Software iWARP stack" => "siw",
+        _ => null,
+    };
+
     /// <summary>Guesses the kernel driver from a device name (<c>rxe0</c> gives <c>rdma_rxe</c>), or null.</summary>
     /// <param name="deviceName">An RDMA device name.</param>
     public static string? DriverFromName(string deviceName) =>

@@ -39,6 +39,8 @@ public sealed class HugePagesCheck : IDoctorCheck
                     : new(name, CheckStatus.Ok, $"{pool.SizeKb} kB hugepages: {counts}.", null));
         }
 
+        // TODO (userspace): without a machine this is nspawn-native's own limit; a service's limit would come from
+        // its unit (LimitMEMLOCK=) or the container's DefaultLimitMEMLOCK=.
         var limited = context.LeaderPid is null ? host : HugePages.Read(context.Paths, pid);
         var who = context.LeaderPid is null ? "this process" : $"the leader of machine '{context.MachineName}' (PID {pid})";
         if (host.TotalBytes > 0)

@@ -36,7 +36,7 @@ internal static class RdmaUserspaceVerb
             }
 
             if (comparison.Mismatches.FirstOrDefault(m => m.Matters) is { } first)
-                throw new CommandFailedException($"Machine '{machine.Name}': {first.Reason} {first.Fix}");
+                throw new CommandFailedException($"The RDMA userspace of machine '{machine.Name}' does not fit the host: {Clause(first.Reason)}; {Clause(first.Fix)}.");
             return Task.FromResult(ExitCodes.Success);
         });
     }
@@ -71,6 +71,10 @@ internal static class RdmaUserspaceVerb
 
     private static string Describe(ProviderInfo? p) =>
         p?.Library is null ? "missing" : $"{Path.GetFileName(p.Library)}{(p.Package is { } pkg ? $" ({pkg.Name} {pkg.Version})" : "")}{(p.DriverFile is null ? " no .driver file" : "")}";
+
+    // Joins two sentences into one: "The x." -> "the x".
+    private static string Clause(string sentence) =>
+        sentence.Length == 0 ? sentence : char.ToLowerInvariant(sentence[0]) + sentence[1..].TrimEnd('.');
 
     private static string Describe(VendorStack? v) => v is null ? "none" : $"{v.Name} {v.Version}";
 }
