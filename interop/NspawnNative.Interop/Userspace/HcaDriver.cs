@@ -40,27 +40,15 @@ public static class HcaDrivers
             // siw's device link points at the NIC below it, whose driver says nothing about RDMA, so the node
             // description software drivers set is asked first.
             var link = new FileInfo(Path.Join(dir, "device", "driver")).LinkTarget;
-            var (driver, source) = ProviderTable.DriverFromNodeDescription(ReadLine(Path.Join(dir, "node_desc"))) is { } soft
+            var (driver, source) = ProviderTable.DriverFromNodeDescription(TextFile.TryRead(Path.Join(dir, "node_desc"))?.Trim()) is { } soft
                 ? (soft, DriverSource.NodeDescription)
                 : link is not null
                     ? (Path.GetFileName(link.TrimEnd('/')), DriverSource.DeviceLink)
                     : ProviderTable.DriverFromName(name) is { } guessed ? (guessed, DriverSource.NamePrefix) : ((string?)null, DriverSource.Unknown);
-            // TODO (userspace): a software device renamed away from its driver's prefix (rdma link add NAME) is not
-            // recognised; netlink (RDMA_NLDEV_ATTR_DEV_PROTOCOL, driver name) would tell.
+            // TODO (userspace): node_desc is writable; a software device whose description was changed falls back to
+            // its name, which 'rdma link add NAME' chooses freely. Netlink (RDMA_NLDEV_CMD_GET) names the driver.
             result.Add(new HcaDriver(name, driver, source, driver is null ? null : ProviderTable.ProviderFor(driver)));
         }
         return result;
-    }
-
-    private static string? ReadLine(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

@@ -45,7 +45,7 @@ public static class HugePages
     /// <param name="pid">A process id, or <c>self</c>.</param>
     public static MountEntry? FindMount(HostPaths paths, string pid)
     {
-        var text = TryRead(paths.UnderRoot($"/proc/{pid}/mountinfo"));
+        var text = TextFile.TryRead(paths.UnderRoot($"/proc/{pid}/mountinfo"));
         return text is not null && MountInfo.Visible(MountInfo.Parse(text), MountPoint) is { FileSystemType: "hugetlbfs" } m ? m : null;
     }
 
@@ -54,7 +54,7 @@ public static class HugePages
     /// <param name="pid">The process whose mounts and limit count, or <c>self</c>.</param>
     public static HugePageState Read(HostPaths paths, string pid = "self")
     {
-        var (soft, unlimited) = ParseMemlock(TryRead(paths.UnderRoot($"/proc/{pid}/limits")) ?? "");
+        var (soft, unlimited) = ParseMemlock(TextFile.TryRead(paths.UnderRoot($"/proc/{pid}/limits")) ?? "");
         return new HugePageState(FindMount(paths, pid), ReadPools(paths), soft, unlimited);
     }
 
@@ -72,7 +72,7 @@ public static class HugePages
             if (!long.TryParse(name["hugepages-".Length..^2], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
                 continue;
             long Count(string file) =>
-                long.TryParse(TryRead(Path.Join(sub, file))?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+                long.TryParse(TextFile.TryRead(Path.Join(sub, file))?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
             pools.Add(new HugePagePool(size, Count("nr_hugepages"), Count("free_hugepages"), Count("resv_hugepages"), Count("surplus_hugepages")));
         }
         pools.Sort((a, b) => a.SizeKb.CompareTo(b.SizeKb));
@@ -96,17 +96,5 @@ public static class HugePages
             return long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? (v, false) : (null, false);
         }
         return (null, false);
-    }
-
-    private static string? TryRead(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

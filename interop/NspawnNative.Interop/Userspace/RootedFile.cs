@@ -34,16 +34,7 @@ internal static class RootedFile
     public static string? TryReadText(string root, string absolutePath)
     {
         var resolved = ResolveFile(root, absolutePath);
-        if (resolved is null)
-            return null;
-        try
-        {
-            return File.ReadAllText(Join(root, resolved));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        return resolved is null ? null : TextFile.TryRead(Join(root, resolved));
     }
 
     private static string Normalize(string path)
