@@ -15,5 +15,6 @@ internal static class VerbTable
         new SelfTest.SelfTestVerbs(),
         new Rdma.RdmaVerbs(),
         new Container.ContainerVerbs(),
+        new Container.HugepagesVerbs(),
     ];
 }
