@@ -251,8 +251,7 @@ public sealed class ImportManager(SystemdBus bus)
 
     private Task<TransferStarted> PullAsync(string member, string url, string? name, PullVerify verify, bool force, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file"))
-            throw new InvalidInputException($"Invalid URL '{url}': importd pulls only http, https and file URLs; give a full URL.");
+        ValidateUrl(url);
         if (name is not null)
             MachineName.Validate(name);
         var message = Call(member, "sssb", (ref MessageWriter w) =>
@@ -263,6 +262,18 @@ public sealed class ImportManager(SystemdBus bus)
             w.WriteBool(force);
         });
         return bus.CallAsync(message, ReadStarted, $"'{url}'", cancellationToken);
+    }
+
+    /// <summary>Throws unless <paramref name="url"/> is an absolute http, https or file URL, the kinds importd
+    /// pulls.</summary>
+    /// <param name="url">The URL.</param>
+    /// <returns>The URL, unchanged.</returns>
+    /// <exception cref="InvalidInputException">The URL is not acceptable.</exception>
+    public static string ValidateUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file"))
+            throw new InvalidInputException($"Invalid URL '{url}': importd pulls only http, https and file URLs; give a full URL.");
+        return url;
     }
 
     /// <summary>importd's name for <paramref name="format"/>; "" lets importd choose.</summary>
