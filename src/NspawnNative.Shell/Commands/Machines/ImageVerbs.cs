@@ -41,6 +41,19 @@ internal sealed class ImageVerbs : IVerbGroup
     private static Argument<string> ImageArgument(ShellSession session, string name = "name", string description = "The image name.") =>
         new Argument<string>(name) { Description = description }.CompletesWith(session, "image");
 
+    /// <summary>Limits an option to a few words with a one-line error (System.CommandLine's own lists them on
+    /// several lines) and completes them.</summary>
+    private static void OneOf(Option option, params string[] values)
+    {
+        option.Validators.Add(result =>
+        {
+            var given = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (given is not null && !values.Contains(given))
+                result.AddError($"Value '{given}' of {option.Name} is not one of {string.Join(", ", values)}");
+        });
+        option.CompletionSources.Add(values);
+    }
+
     private static async Task<int> WithBusAsync(VerbContext ctx, CancellationToken ct, Func<SystemdBus, Task<int>> body)
     {
         await using var bus = await SystemdBus.ConnectAsync(ctx.Settings.BusAddress, ct).ConfigureAwait(false);
@@ -326,7 +339,7 @@ internal sealed class ImageVerbs : IVerbGroup
         var name = ImageArgument(session);
         var file = new Argument<string>("file") { Description = "The file to write (created or truncated)." };
         var format = new Option<string?>("--format") { Description = "Compression; by default from the file name (.xz, .gz, .bz2, .zst)." };
-        format.AcceptOnlyFromAmong("uncompressed", "xz", "gzip", "bzip2", "zstd");
+        OneOf(format, "uncompressed", "xz", "gzip", "bzip2", "zstd");
         var command = new Command(verb, summary) { name, file, format };
         return command.Handle(session, async (ctx, ct) =>
         {
@@ -354,7 +367,7 @@ internal sealed class ImageVerbs : IVerbGroup
         var url = new Argument<string>("url") { Description = "An http, https or file URL." };
         var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "The image name; by default from the URL." };
         var verify = new Option<string>("--verify") { Description = "Verification: no, checksum (SHA256SUMS) or signature (default).", DefaultValueFactory = _ => "signature" };
-        verify.AcceptOnlyFromAmong("no", "checksum", "signature");
+        OneOf(verify, "no", "checksum", "signature");
         var force = new Option<bool>("--force") { Description = "Replace an existing image of that name." };
         var command = new Command(verb, summary) { url, name, verify, force };
         return command.Handle(session, async (ctx, ct) =>
