@@ -319,6 +319,7 @@ internal sealed class ImageVerbs : IVerbGroup
         return command.Handle(session, async (ctx, ct) =>
         {
             var n = MachineName.Validate(ctx.Get(name));
+            // TODO (dbus): machinectl also imports from standard input ("-"); only files and trees are offered here.
             var path = ctx.Get(file)!;
             using var handle = kind == TransferKind.FileSystem ? TransferFiles.OpenDirectory(path) : TransferFiles.OpenRead(path);
             return await WithBusAsync(ctx, ct, async bus =>
@@ -441,6 +442,7 @@ internal sealed class ImageVerbs : IVerbGroup
         });
     }
 
+    // TODO (dbus): no polkit agent is started, so an unprivileged caller is refused instead of asked.
     /// <summary>Runs one transfer to its end with progress on stderr; the result goes to stdout, a failure is
     /// thrown with the worker's last log line.</summary>
     private static async Task<int> RunTransferAsync(VerbContext ctx, ImportManager imports, string verb, string local,
