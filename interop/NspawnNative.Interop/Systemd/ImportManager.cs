@@ -89,7 +89,7 @@ public sealed class ImportManager(SystemdBus bus)
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task<IReadOnlyList<TransferSummary>> ListTransfersAsync(CancellationToken cancellationToken)
     {
-        var message = Call("ListTransfers", null, static (ref MessageWriter _) => { });
+        var message = Call("ListTransfers", null, MethodCall.None);
         return bus.CallAsync(message, static (m, _) => ReadTransfers(m), "the transfer list", cancellationToken);
     }
 
@@ -331,20 +331,6 @@ public sealed class ImportManager(SystemdBus bus)
         }
     }
 
-    private delegate void BodyWriter(ref MessageWriter writer);
-
-    private MessageBuffer Call(string member, string? signature, BodyWriter body)
-    {
-        var writer = bus.Connection.GetMessageWriter();
-        try
-        {
-            writer.WriteMethodCallHeader(Service, ObjectPath, Interface, member, signature);
-            body(ref writer);
-            return writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-    }
+    private MessageBuffer Call(string member, string? signature, MethodCall.Body body) =>
+        MethodCall.Create(bus, Service, ObjectPath, Interface, member, signature, body);
 }

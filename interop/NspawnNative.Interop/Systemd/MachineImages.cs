@@ -27,7 +27,7 @@ public sealed class MachineImages(SystemdBus bus)
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task<IReadOnlyList<ImageSummary>> ListAsync(CancellationToken cancellationToken)
     {
-        var message = Call("ListImages", null, static (ref MessageWriter _) => { });
+        var message = Call("ListImages", null, MethodCall.None);
         return bus.CallAsync(message, static (m, _) => ReadImages(m), "the image list", cancellationToken);
     }
 
@@ -154,22 +154,8 @@ public sealed class MachineImages(SystemdBus bus)
         return bus.CallAsync(message, static (m, _) => ReadCleaned(m), "the image pool", cancellationToken);
     }
 
-    private delegate void BodyWriter(ref MessageWriter writer);
-
-    private MessageBuffer Call(string member, string? signature, BodyWriter body)
-    {
-        var writer = bus.Connection.GetMessageWriter();
-        try
-        {
-            writer.WriteMethodCallHeader(Service, ObjectPath, Interface, member, signature);
-            body(ref writer);
-            return writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-    }
+    private MessageBuffer Call(string member, string? signature, MethodCall.Body body) =>
+        MethodCall.Create(bus, Service, ObjectPath, Interface, member, signature, body);
 
     private static string Context(string name) => $"image '{name}'";
 

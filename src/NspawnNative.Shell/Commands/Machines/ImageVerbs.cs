@@ -54,6 +54,18 @@ internal sealed class ImageVerbs : IVerbGroup
         option.CompletionSources.Add(values);
     }
 
+    private static Argument<string[]> ImageNames(ShellSession session, string description) =>
+        new Argument<string[]>("name") { Arity = ArgumentArity.OneOrMore, Description = description }.CompletesWith(session, "image");
+
+    /// <summary>Every name given, each validated before the bus is touched.</summary>
+    private static string[] ValidNames(VerbContext ctx, Argument<string[]> names)
+    {
+        var list = ctx.Get(names)!;
+        foreach (var n in list)
+            MachineName.Validate(n);
+        return list;
+    }
+
     private static async Task<int> WithBusAsync(VerbContext ctx, CancellationToken ct, Func<SystemdBus, Task<int>> body)
     {
         await using var bus = await SystemdBus.ConnectAsync(ctx.Settings.BusAddress, ct).ConfigureAwait(false);
@@ -93,13 +105,11 @@ internal sealed class ImageVerbs : IVerbGroup
 
     private static Command ImageStatus(ShellSession session)
     {
-        var names = new Argument<string[]>("name") { Arity = ArgumentArity.OneOrMore, Description = "The image names." }.CompletesWith(session, "image");
+        var names = ImageNames(session, "The image names.");
         var command = new Command("image-status", "Show an image's properties and OS, as machinectl image-status.") { names };
         return command.Handle(session, (ctx, ct) =>
         {
-            var list = ctx.Get(names)!;
-            foreach (var n in list)
-                MachineName.Validate(n);
+            var list = ValidNames(ctx, names);
             return WithBusAsync(ctx, ct, async bus =>
             {
                 var images = new MachineImages(bus);
@@ -236,13 +246,11 @@ internal sealed class ImageVerbs : IVerbGroup
 
     private static Command Remove(ShellSession session)
     {
-        var names = new Argument<string[]>("name") { Arity = ArgumentArity.OneOrMore, Description = "The images to remove." }.CompletesWith(session, "image");
+        var names = ImageNames(session, "The images to remove.");
         var command = new Command("remove", "Remove images.") { names };
         return command.Handle(session, (ctx, ct) =>
         {
-            var list = ctx.Get(names)!;
-            foreach (var n in list)
-                MachineName.Validate(n);
+            var list = ValidNames(ctx, names);
             return WithBusAsync(ctx, ct, async bus =>
             {
                 var images = new MachineImages(bus);
