@@ -198,6 +198,7 @@ public sealed class ImportManagerTests(PrivateBus privateBus) : IClassFixture<Pr
     {
         var address = privateBus.Require();
         using var fake = await FakeService.StartAsync(address, ImportManager.Service, Root);
+        fake.Handlers["ListTransfers"] = ReplyNoTransfers;
         fake.Handlers["PullTar"] = ReplyStarted;
         fake.Handlers["Get"] = c =>
         {
@@ -221,6 +222,7 @@ public sealed class ImportManagerTests(PrivateBus privateBus) : IClassFixture<Pr
     {
         var address = privateBus.Require();
         using var fake = await FakeService.StartAsync(address, ImportManager.Service, Root);
+        fake.Handlers["ListTransfers"] = ReplyNoTransfers;
         fake.Handlers["ImportTar"] = c =>
         {
             fake.Emit(TransferPath, Transfer.Interface, "LogMessage", "us", (ref MessageWriter w) =>
@@ -257,6 +259,7 @@ public sealed class ImportManagerTests(PrivateBus privateBus) : IClassFixture<Pr
         using var fake = await FakeService.StartAsync(address, ImportManager.Service, Root);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         uint? cancelled = null;
+        fake.Handlers["ListTransfers"] = ReplyNoTransfers;
         fake.Handlers["PullRaw"] = ReplyStarted;
         fake.Handlers["Get"] = c =>
         {
@@ -301,6 +304,9 @@ public sealed class ImportManagerTests(PrivateBus privateBus) : IClassFixture<Pr
 
         Assert.StartsWith("importd is not available", e.Message);
     }
+
+    private static void ReplyNoTransfers(MethodContext c) => FakeService.Reply(c, "a(usssdo)", (ref MessageWriter w) =>
+        w.WriteArrayEnd(w.WriteArrayStart(DBusType.Struct)));
 
     private static void ReplyStarted(MethodContext c) => FakeService.Reply(c, "uo", (ref MessageWriter w) =>
     {

@@ -149,6 +149,9 @@ public sealed class ImportManager(SystemdBus bus)
     public async Task<TransferOutcome> WaitAsync(Func<CancellationToken, Task<TransferStarted>> start, IProgress<double>? progress,
         IProgress<string>? log, CancellationToken cancellationToken)
     {
+        // importd is bus-activated and exits when idle: a first call starts it, so that the matches below, which
+        // follow its bus name, are bound to a running owner rather than resolved while none exists.
+        await ListTransfersAsync(cancellationToken).ConfigureAwait(false);
         var watch = new TransferWatch();
         using var removedMatch = await WatchTransferRemovedAsync(watch.OnRemoved, cancellationToken).ConfigureAwait(false);
         using var logMatch = await AddMatchAsync(new MatchRule
