@@ -12,6 +12,7 @@ internal static class VerbTable
         new Hca.HcaVerbs(),
         new Config.ConfigVerbs(),
         new Machines.MachineVerbs(),
+        new Machines.ImageVerbs(),
         new SelfTest.SelfTestVerbs(),
         new Rdma.RdmaVerbs(),
         new Container.ContainerVerbs(),
