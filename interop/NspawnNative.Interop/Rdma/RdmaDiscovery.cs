@@ -51,4 +51,14 @@ public static class RdmaDiscovery
             logger.LogDebug("{Warning}", warning);
         return new RdmaSnapshot(devices, classNodes, nodes, files.Warnings.ToList(), sysfs.ClassDirectory);
     }
+
+    /// <summary>The names of the devices in <c>/sys/class/infiniband</c> without reading them, for completion.</summary>
+    /// <param name="paths">The roots to read below.</param>
+    /// <returns>The device names, sorted; none when the class directory is missing or unreadable.</returns>
+    public static IReadOnlyList<string> DeviceNames(HostPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = new SysfsFiles();
+        return new RdmaSysfsReader(paths, files).DeviceDirectories().Select(d => d.Name).ToList();
+    }
 }

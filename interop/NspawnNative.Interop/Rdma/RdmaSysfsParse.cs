@@ -75,8 +75,5 @@ internal static class RdmaSysfsParse
     }
 
     /// <summary>The low 8 bytes of a GID as ibstat prints a port GUID: "0x0002c90300f9bfa1".</summary>
-    public static string PortGuid(string gid) => "0x" + gid[20..].Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();
-
-    /// <summary>A node GUID "0002:c903:00f9:bfa0" as ibstat prints it: "0x0002c90300f9bfa0".</summary>
-    public static string GuidHex(string guid) => "0x" + guid.Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();
+    public static string PortGuid(string gid) => RdmaGuids.Hex(gid[20..]);
 }

@@ -67,15 +67,15 @@ internal sealed class SysfsFiles
         return false;
     }
 
-    /// <summary>The name of the final target of a symlink, or null when it is not a link or dangles.</summary>
+    /// <summary>The last component of a symlink's target text ("mlx5_core" for <c>../../bus/pci/drivers/mlx5_core</c>),
+    /// or null when the path is not a link. The text is not resolved: sysfs links are relative to the real
+    /// directory, which a textual resolution through another link would get wrong.</summary>
     public static string? LinkTargetName(string path)
     {
         try
         {
-            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
-            return target is { Exists: true } || (target is not null && Directory.Exists(target.FullName))
-                ? Path.GetFileName(target.FullName.TrimEnd('/'))
-                : null;
+            var target = new FileInfo(path).LinkTarget;
+            return target is null ? null : Path.GetFileName(target.TrimEnd('/'));
         }
         catch (IOException)
         {
