@@ -131,6 +131,7 @@ internal sealed partial class RdmaSysfsReader(HostPaths paths, SysfsFiles files)
         return result;
     }
 
+    // TODO (discovery): hw_counters/ (driver-specific) is not read; nothing asks for it yet.
     private RdmaPortCounters? ReadCounters(string dir)
     {
         if (!Directory.Exists(dir))
