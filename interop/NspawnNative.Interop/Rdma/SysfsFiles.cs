@@ -19,7 +19,11 @@ internal sealed class SysfsFiles
     {
         try
         {
-            var text = File.ReadAllText(path).Trim();
+            // sysfs attributes are at most a page; one read into a stack buffer skips FileStream's setup.
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            Span<byte> buffer = stackalloc byte[4096];
+            int n = RandomAccess.Read(handle, buffer, 0);
+            var text = System.Text.Encoding.UTF8.GetString(buffer[..n]).Trim();
             return text.Length == 0 ? null : text;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
