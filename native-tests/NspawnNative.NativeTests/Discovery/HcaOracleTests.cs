@@ -64,8 +64,11 @@ public sealed partial class HcaOracleTests
 
         Assert.Equal(f["node_guid"], Str(dev, "node_guid"));
         Assert.Equal(f["sys_image_guid"], Str(dev, "sys_image_guid"));
-        // An empty fw_ver file (soft devices) is null for us; ibv_devinfo prints it empty.
-        Assert.Equal(f["fw_ver"], Str(dev, "fw_ver") ?? "");
+        // Soft devices have an empty fw_ver file (null for us); ibv_devinfo formats the raw version 0 as "0.0.0".
+        if (Str(dev, "fw_ver") is { } fw)
+            Assert.Equal(f["fw_ver"], fw);
+        else
+            Assert.Contains(f["fw_ver"], new[] { "", "0.0.0" });
         Assert.Equal(dev.GetProperty("ports").GetArrayLength(), int.Parse(f["phys_port_cnt"], CultureInfo.InvariantCulture));
         Assert.Equal(Id(p["state"]), port.GetProperty("state_id").GetInt32());
         Assert.Equal(Id(p["phys_state"]), port.GetProperty("phys_state_id").GetInt32());
@@ -165,7 +168,7 @@ public sealed partial class HcaOracleTests
             Assert.Equal("missing", uverbs.GetProperty("status").GetString());
             Assert.False(uverbs.GetProperty("present").GetBoolean());
             Assert.All(nodes.EnumerateArray().Where(n => n.GetProperty("name").GetString() != "uverbs0"),
-                n => Assert.Equal("present", n.GetProperty("status").GetString()));
+                n => Assert.Contains(n.GetProperty("status").GetString(), new[] { "present", "unknown" }));
 
             var show = await Guest.ShellAsync("hca", "show", "--json", "--dev-root", dir, Guest.RdmaDevice);
             var verbs = JsonDocument.Parse(show.StdOut).RootElement.GetProperty("devices")[0].GetProperty("verbs");
