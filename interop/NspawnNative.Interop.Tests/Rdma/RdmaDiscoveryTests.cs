@@ -156,10 +156,12 @@ public class RdmaDiscoveryTests
          .Link("dev/infiniband/uverbs0", "/dev/null")
          .File("dev/infiniband/uverbs2", "not a device\n")
          .Link("dev/infiniband/umad7", "/dev/null")
+         .Link("dev/infiniband/by-ibdev/mlx5_0", "../uverbs0")
          .File("root/proc/devices", "Character devices:\n  1 mem\n231 infiniband_verbs\n");
         var s = RdmaDiscovery.Discover(t.Paths);
 
         var byName = s.Nodes.ToDictionary(n => n.Name);
+        Assert.Equal(4, s.Nodes.Count);
         Assert.Equal(RdmaNodeStatus.Present, byName["uverbs0"].Status);
         Assert.True(byName["uverbs0"].CanOpen);
         Assert.Equal("0666", byName["uverbs0"].Mode);

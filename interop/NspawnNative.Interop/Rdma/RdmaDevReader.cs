@@ -17,7 +17,8 @@ internal sealed class RdmaDevReader(HostPaths paths, SysfsFiles files, ProcDevic
         var dir = paths.UnderDev("/dev/infiniband");
         foreach (var name in files.Entries(dir))
         {
-            if (announced.Any(c => c.Name == name))
+            // udev's by-ibdev/ and by-path/ hold links to the nodes, not nodes.
+            if (announced.Any(c => c.Name == name) || Directory.Exists(Path.Combine(dir, name)))
                 continue;
             nodes.Add(Examine("/dev/infiniband/" + name, RdmaSysfsReader.KindOf(name), name, null, null, null, known: false));
         }
