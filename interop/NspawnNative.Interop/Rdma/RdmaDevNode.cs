@@ -36,4 +36,10 @@ public sealed record RdmaDevNode(
 {
     /// <summary>True when the path exists in /dev (whatever it is).</summary>
     public bool Present => Status is RdmaNodeStatus.Present or RdmaNodeStatus.Mismatch or RdmaNodeStatus.Unknown;
+
+    /// <summary>The owner's user name on this host (as <c>ls -l</c> shows it); null when missing or unnamed.</summary>
+    public string? Owner => Uid is { } uid ? Posix.Accounts.UserName(uid) : null;
+
+    /// <summary>The group's name on this host; null when missing or unnamed.</summary>
+    public string? Group => Gid is { } gid ? Posix.Accounts.GroupName(gid) : null;
 }

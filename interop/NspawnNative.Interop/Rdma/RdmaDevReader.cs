@@ -52,7 +52,6 @@ internal sealed class RdmaDevReader(HostPaths paths, SysfsFiles files, ProcDevic
                 : DeviceAccess.TryOpenReadWrite(local, out _);
         }
 
-        // TODO (discovery): owners stay numeric; names would need the root's /etc/passwd and /etc/group.
         int? actualMajor = st is { IsCharacterDevice: true } ? (int)st.RdevMajor : null;
         int? actualMinor = st is { IsCharacterDevice: true } ? (int)st.RdevMinor : null;
         var (className, fromProc) = procDevices.ClassName(kind, actualMajor ?? major);

@@ -142,7 +142,7 @@ internal sealed class HcaVerbs : IVerbGroup
             n.IbDev,
             n.Major is null ? null : $"{n.Major}:{n.Minor}",
             n.Mode,
-            n.Uid is null ? null : $"{n.Uid}:{n.Gid}",
+            n.Uid is null ? null : $"{n.Owner ?? n.Uid.ToString()}:{n.Group ?? n.Gid.ToString()}",
             Status(n),
             n.CanOpen is null ? null : n.CanOpen.Value ? "yes" : "no",
             n.DeviceAllow.PathRule,
