@@ -7,14 +7,14 @@
 #      serial.log; on failure prints the failing tests and the tail of the guest journal
 # Exit status: 0 only when the guest ran at least one test and none failed.
 # Env: NATIVE_FILTER (which tests, see native-tests/README.md), NATIVE_TIMEOUT (seconds for the whole boot,
-# default 1200), VM_MEM (MiB, default 4096), VM_CPUS (default 2), ACCEL (kvm|tcg|auto), KEEP_RUN=1 (keep the
+# default 2700), VM_MEM (MiB, default 4096), VM_CPUS (default 2), ACCEL (kvm|tcg|auto), KEEP_RUN=1 (keep the
 # share folder), NSPAWN_NATIVE_VM_CACHE (image cache).
 set -uo pipefail
 RESULTS=${1:?usage: run-suite.sh RESULTS_DIR}
 . "$(dirname "$0")/lib.sh"
 OUT=$RESULTS/native
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
-TIMEOUT=${NATIVE_TIMEOUT:-1200}
+TIMEOUT=${NATIVE_TIMEOUT:-2700}
 fail() { phase; echo "[vm] FAILED: $*" >&2; exit 1; }
 
 # NATIVE_FILTER -> xunit arguments, one per line. Words (space or comma separated) select a class, a namespace
@@ -57,6 +57,7 @@ wait $qpid; qrc=$?
 sleep 1
 
 phase "results"
+mkdir -p "$OUT"   # a unit-test run started meanwhile may have cleared the results folder
 for f in out.log:guest-output.log journal.txt:guest-journal.txt serial.log:serial.log; do
   [ -f "$SHARE/${f%%:*}" ] && cp "$SHARE/${f%%:*}" "$OUT/${f#*:}"
 done
