@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tmds.DBus.Protocol;
 
 namespace NspawnNative.Interop.Tests.Dbus;
@@ -5,12 +6,14 @@ namespace NspawnNative.Interop.Tests.Dbus;
 /// <summary>Writes a message body; MessageWriter is a struct, so it travels by reference.</summary>
 internal delegate void BodyWriter(ref MessageWriter writer);
 
-/// <summary>One call a fake service received: its interface, member and signature.</summary>
-internal sealed record ReceivedCall(string Interface, string Member, string Signature);
+/// <summary>One call a fake service received: its object path, interface, member and signature.</summary>
+internal sealed record ReceivedCall(string Path, string Interface, string Member, string Signature);
 
 /// <summary>
-/// A fake D-Bus service (machined or systemd) on a <see cref="PrivateBus"/>, built on Tmds' server-side API: it owns
-/// a bus name, answers calls on one object path with <see cref="OnCall"/>, records them, and can emit signals.
+/// A fake D-Bus service (machined, importd or systemd) on a <see cref="PrivateBus"/>, built on Tmds' server-side
+/// API: it owns a bus name, answers calls on its object path and the paths below it, records them, and can emit
+/// signals. A call goes to the handler set for its member in <see cref="Handlers"/>, else to <see cref="OnCall"/>.
+/// Handlers run on the service's connection thread, before the next message is read.
 /// </summary>
 internal sealed class FakeService : IPathMethodHandler, IAsyncDisposable
 {
@@ -27,13 +30,17 @@ internal sealed class FakeService : IPathMethodHandler, IAsyncDisposable
 
     public bool HandlesChildPaths => true;
 
-    /// <summary>Answers a call; the default replies "UnknownMethod".</summary>
+    /// <summary>Handlers by member name ("ListImages", "GetAll", ...); they win over <see cref="OnCall"/>.</summary>
+    public ConcurrentDictionary<string, Action<MethodContext>> Handlers { get; } = new();
+
+    /// <summary>Answers a call no member handler takes; the default replies "UnknownMethod".</summary>
     public Func<MethodContext, ValueTask> OnCall { get; set; } = c =>
     {
         c.ReplyUnknownMethodError();
         return ValueTask.CompletedTask;
     };
 
+    /// <summary>Every call received so far, in order.</summary>
     public IReadOnlyList<ReceivedCall> Calls
     {
         get
@@ -56,11 +63,15 @@ internal sealed class FakeService : IPathMethodHandler, IAsyncDisposable
     public async ValueTask HandleMethodAsync(MethodContext context)
     {
         var request = context.Request;
+        var member = request.MemberAsString ?? "";
         lock (_calls)
-            _calls.Add(new ReceivedCall(request.InterfaceAsString ?? "", request.MemberAsString ?? "", System.Text.Encoding.UTF8.GetString(request.Signature)));
+            _calls.Add(new ReceivedCall(request.PathAsString ?? "", request.InterfaceAsString ?? "", member, request.SignatureAsString));
         try
         {
-            await OnCall(context);
+            if (Handlers.TryGetValue(member, out var handler))
+                handler(context);
+            else
+                await OnCall(context);
         }
         catch (Exception e)
         {

@@ -4,7 +4,7 @@ using Tmds.DBus.Protocol;
 
 namespace NspawnNative.Interop.Tests.Dbus;
 
-public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<ScriptedBus>
+public sealed class ImportManagerTests
 {
     private const string Root = "/org/freedesktop/import1";
     private const string TransferPath = "/org/freedesktop/import1/transfer/_7";
@@ -14,8 +14,8 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task ImportTar_passes_a_duplicate_of_the_callers_file_descriptor()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
         var file = Path.GetTempFileName();
         await File.WriteAllTextAsync(file, "tarball bytes", Ct);
         string? received = null;
@@ -29,7 +29,7 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
             args = (r.ReadString(), r.ReadBool(), r.ReadBool());
             ReplyStarted(c);
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
         try
         {
             using var handle = TransferFiles.OpenRead(file);
@@ -51,8 +51,8 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task ImportFileSystem_passes_a_directory_descriptor()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
         var dir = Directory.CreateTempSubdirectory("nn-tree-").FullName;
         string? target = null;
         fake.Handlers["ImportFileSystem"] = c =>
@@ -61,7 +61,7 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
             target = new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
             ReplyStarted(c);
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
         try
         {
             using var handle = TransferFiles.OpenDirectory(dir);
@@ -97,8 +97,8 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [InlineData(PullVerify.Signature, "signature")]
     public async Task PullTar_sends_url_name_verify_mode_and_force(PullVerify verify, string expected)
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
         (string, string, string, bool)? args = null;
         fake.Handlers["PullTar"] = c =>
         {
@@ -106,7 +106,7 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
             args = (r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBool());
             ReplyStarted(c);
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         await new ImportManager(bus).PullTarAsync("http://127.0.0.1:8000/a.tar", null, verify, force: false, Ct);
 
@@ -116,9 +116,9 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task A_url_importd_cannot_pull_is_refused_before_any_call()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         await Assert.ThrowsAsync<InvalidInputException>(() => new ImportManager(bus).PullRawAsync("ftp://x/y.raw", "y", PullVerify.No, false, Ct));
 
@@ -128,8 +128,8 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task ExportTar_sends_the_name_an_output_descriptor_and_the_format()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
         var file = Path.GetTempFileName();
         (string, string)? args = null;
         fake.Handlers["ExportTar"] = c =>
@@ -142,7 +142,7 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
             args = (name, r.ReadString());
             ReplyStarted(c);
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
         try
         {
             using (var handle = TransferFiles.CreateWrite(file))
@@ -161,9 +161,9 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task ListTransfers_reads_rows_and_an_unknown_progress_as_null()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
-        fake.Handlers["ListTransfers"] = c => ScriptedService.Reply(c, "a(usssdo)", (ref MessageWriter w) =>
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
+        fake.Handlers["ListTransfers"] = c => FakeService.Reply(c, "a(usssdo)", (ref MessageWriter w) =>
         {
             var a = w.WriteArrayStart(DBusType.Struct);
             w.WriteStructureStart();
@@ -182,7 +182,7 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
             w.WriteObjectPath("/org/freedesktop/import1/transfer/_4");
             w.WriteArrayEnd(a);
         });
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var transfers = await new ImportManager(bus).ListTransfersAsync(Ct);
 
@@ -196,16 +196,16 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task Wait_reports_progress_then_returns_done_when_the_transfer_is_removed()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
         fake.Handlers["ListTransfers"] = ReplyNoTransfers;
         fake.Handlers["PullTar"] = ReplyStarted;
         fake.Handlers["Get"] = c =>
         {
-            ScriptedService.Reply(c, "v", (ref MessageWriter w) => w.WriteVariantDouble(0.5));
+            FakeService.Reply(c, "v", (ref MessageWriter w) => w.WriteVariantDouble(0.5));
             EmitRemoved(fake, "done");
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
         var imports = new ImportManager(bus) { ProgressInterval = TimeSpan.FromMilliseconds(10) };
         var progress = new Recorder<double>();
 
@@ -220,8 +220,8 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task Wait_sees_a_removal_signalled_before_the_reply_and_keeps_the_log()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
         fake.Handlers["ListTransfers"] = ReplyNoTransfers;
         fake.Handlers["ImportTar"] = c =>
         {
@@ -233,7 +233,7 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
             EmitRemoved(fake, "failed");
             ReplyStarted(c);
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
         var imports = new ImportManager(bus);
         var file = Path.GetTempFileName();
         try
@@ -255,24 +255,24 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task Cancelling_the_wait_cancels_the_transfer()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         uint? cancelled = null;
         fake.Handlers["ListTransfers"] = ReplyNoTransfers;
         fake.Handlers["PullRaw"] = ReplyStarted;
         fake.Handlers["Get"] = c =>
         {
-            ScriptedService.Reply(c, "v", (ref MessageWriter w) => w.WriteVariantDouble(0.1));
+            FakeService.Reply(c, "v", (ref MessageWriter w) => w.WriteVariantDouble(0.1));
             cts.Cancel();
         };
         fake.Handlers["CancelTransfer"] = c =>
         {
             cancelled = c.Request.GetBodyReader().ReadUInt32();
-            ScriptedService.Reply(c, null, (ref MessageWriter _) => { });
+            FakeService.ReplyEmpty(c);
             EmitRemoved(fake, "canceled");
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
         var imports = new ImportManager(bus) { ProgressInterval = TimeSpan.FromMilliseconds(10) };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
@@ -284,10 +284,10 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task Cancelling_an_unknown_transfer_says_so()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, ImportManager.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, ImportManager.Service, Root);
         fake.Handlers["CancelTransfer"] = c => c.ReplyError("org.freedesktop.import1.NoSuchTransfer", "No transfer by id 9");
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var e = await Assert.ThrowsAsync<NotFoundException>(() => new ImportManager(bus).CancelTransferAsync(9, Ct));
 
@@ -297,24 +297,24 @@ public sealed class ImportManagerTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task Without_importd_on_the_bus_the_error_names_it()
     {
-        var address = privateBus.Require();
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var e = await Assert.ThrowsAsync<ServiceMissingException>(() => new ImportManager(bus).ListTransfersAsync(Ct));
 
         Assert.StartsWith("importd is not available", e.Message);
     }
 
-    private static void ReplyNoTransfers(MethodContext c) => ScriptedService.Reply(c, "a(usssdo)", (ref MessageWriter w) =>
+    private static void ReplyNoTransfers(MethodContext c) => FakeService.Reply(c, "a(usssdo)", (ref MessageWriter w) =>
         w.WriteArrayEnd(w.WriteArrayStart(DBusType.Struct)));
 
-    private static void ReplyStarted(MethodContext c) => ScriptedService.Reply(c, "uo", (ref MessageWriter w) =>
+    private static void ReplyStarted(MethodContext c) => FakeService.Reply(c, "uo", (ref MessageWriter w) =>
     {
         w.WriteUInt32(7);
         w.WriteObjectPath(TransferPath);
     });
 
-    private static void EmitRemoved(ScriptedService fake, string result) =>
+    private static void EmitRemoved(FakeService fake, string result) =>
         fake.Emit(Root, ImportManager.Interface, "TransferRemoved", "uos", (ref MessageWriter w) =>
         {
             w.WriteUInt32(7);

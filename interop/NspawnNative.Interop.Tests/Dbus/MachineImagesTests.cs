@@ -3,7 +3,7 @@ using Tmds.DBus.Protocol;
 
 namespace NspawnNative.Interop.Tests.Dbus;
 
-public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<ScriptedBus>
+public sealed class MachineImagesTests
 {
     private const string Root = "/org/freedesktop/machine1";
 
@@ -12,9 +12,9 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task ListImages_reads_every_row_of_machineds_struct_array()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, MachineImages.Service, Root);
-        fake.Handlers["ListImages"] = c => ScriptedService.Reply(c, "a(ssbttto)", (ref MessageWriter w) =>
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, MachineImages.Service, Root);
+        fake.Handlers["ListImages"] = c => FakeService.Reply(c, "a(ssbttto)", (ref MessageWriter w) =>
         {
             var a = w.WriteArrayStart(DBusType.Struct);
             w.WriteStructureStart();
@@ -35,7 +35,7 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
             w.WriteObjectPath("/org/freedesktop/machine1/image/_2etar_2dcache");
             w.WriteArrayEnd(a);
         });
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var images = await new MachineImages(bus).ListAsync(Ct);
 
@@ -45,24 +45,24 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
             new ImageSummary(".tar-cache", "subvolume", false, 0, 0, 4096, "/org/freedesktop/machine1/image/_2etar_2dcache"),
         ], images);
         Assert.True(images[1].IsHidden);
-        Assert.Equal(("/org/freedesktop/machine1", "ListImages", ""), Assert.Single(fake.Calls));
+        Assert.Equal(new ReceivedCall(Root, MachineImages.Interface, "ListImages", ""), Assert.Single(fake.Calls));
     }
 
     [Fact]
     public async Task Get_asks_for_the_image_path_then_reads_the_image_properties()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, MachineImages.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, MachineImages.Service, Root);
         string? asked = null, iface = null;
         fake.Handlers["GetImage"] = c =>
         {
             asked = c.Request.GetBodyReader().ReadString();
-            ScriptedService.Reply(c, "o", (ref MessageWriter w) => w.WriteObjectPath("/org/freedesktop/machine1/image/web"));
+            FakeService.Reply(c, "o", (ref MessageWriter w) => w.WriteObjectPath("/org/freedesktop/machine1/image/web"));
         };
         fake.Handlers["GetAll"] = c =>
         {
             iface = c.Request.GetBodyReader().ReadString();
-            ScriptedService.Reply(c, "a{sv}", (ref MessageWriter w) =>
+            FakeService.Reply(c, "a{sv}", (ref MessageWriter w) =>
             {
                 var d = w.WriteDictionaryStart();
                 Entry(ref w, "Name", (ref MessageWriter v) => v.WriteVariantString("web"));
@@ -78,7 +78,7 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
                 w.WriteDictionaryEnd(d);
             });
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var image = await new MachineImages(bus).GetAsync("web", Ct);
 
@@ -91,16 +91,16 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task Clone_sends_both_names_and_the_read_only_flag()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, MachineImages.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, MachineImages.Service, Root);
         (string, string, bool)? args = null;
         fake.Handlers["CloneImage"] = c =>
         {
             var r = c.Request.GetBodyReader();
             args = (r.ReadString(), r.ReadString(), r.ReadBool());
-            ScriptedService.Reply(c, null, (ref MessageWriter _) => { });
+            FakeService.ReplyEmpty(c);
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         await new MachineImages(bus).CloneAsync("web", "web2", readOnly: true, Ct);
 
@@ -113,13 +113,13 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
     [InlineData(CleanMode.All, "all")]
     public async Task CleanPool_sends_the_mode_and_reads_what_was_removed(CleanMode mode, string expected)
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, MachineImages.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, MachineImages.Service, Root);
         string? sent = null;
         fake.Handlers["CleanPool"] = c =>
         {
             sent = c.Request.GetBodyReader().ReadString();
-            ScriptedService.Reply(c, "a(st)", (ref MessageWriter w) =>
+            FakeService.Reply(c, "a(st)", (ref MessageWriter w) =>
             {
                 var a = w.WriteArrayStart(DBusType.Struct);
                 w.WriteStructureStart();
@@ -128,7 +128,7 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
                 w.WriteArrayEnd(a);
             });
         };
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var removed = await new MachineImages(bus).CleanPoolAsync(mode, Ct);
 
@@ -139,10 +139,10 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task A_missing_image_becomes_NotFoundException_with_one_sentence()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, MachineImages.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, MachineImages.Service, Root);
         fake.Handlers["RemoveImage"] = c => c.ReplyError("org.freedesktop.machine1.NoSuchImage", "No image 'gone' known");
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var e = await Assert.ThrowsAsync<NotFoundException>(() => new MachineImages(bus).RemoveAsync("gone", Ct));
 
@@ -152,11 +152,11 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task Interactive_authorization_becomes_AccessDeniedException()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, MachineImages.Service, Root);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, MachineImages.Service, Root);
         fake.Handlers["MarkImageReadOnly"] = c =>
             c.ReplyError("org.freedesktop.DBus.Error.InteractiveAuthorizationRequired", "Interactive authentication required.");
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var e = await Assert.ThrowsAsync<AccessDeniedException>(() => new MachineImages(bus).MarkReadOnlyAsync("web", true, Ct));
 
@@ -166,9 +166,9 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task An_invalid_name_is_refused_before_any_call()
     {
-        var address = privateBus.Require();
-        using var fake = await ScriptedService.StartAsync(address, MachineImages.Service, Root);
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var fake = await FakeService.StartAsync(privateBus, MachineImages.Service, Root);
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         await Assert.ThrowsAsync<InvalidInputException>(() => new MachineImages(bus).RenameAsync("web", "../etc", Ct));
 
@@ -178,8 +178,8 @@ public sealed class MachineImagesTests(ScriptedBus privateBus) : IClassFixture<S
     [Fact]
     public async Task Without_machined_on_the_bus_the_error_names_the_missing_service()
     {
-        var address = privateBus.Require();
-        await using var bus = await SystemdBus.ConnectAsync(address, Ct);
+        await using var privateBus = await PrivateBus.StartAsync();
+        await using var bus = await privateBus.ConnectAsync(Ct);
 
         var e = await Assert.ThrowsAsync<ServiceMissingException>(() => new MachineImages(bus).ListAsync(Ct));
 

@@ -37,7 +37,7 @@ public sealed class MachineManagerTests
             new MachineListing("web", "container", "systemd-nspawn", "/org/freedesktop/machine1/machine/web"),
             new MachineListing("db", "container", "systemd-nspawn", "/org/freedesktop/machine1/machine/db"),
         ], list);
-        Assert.Equal([new ReceivedCall(MachineManager.Interface, "ListMachines", "")], machined.Calls);
+        Assert.Equal([new ReceivedCall(MachineManager.ObjectPath, MachineManager.Interface, "ListMachines", "")], machined.Calls);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class MachineManagerTests
         await new MachineManager(client).CopyFromMachineAsync("web", "/etc/hostname", "/tmp/h", CancellationToken.None);
 
         Assert.Equal(["web", "/etc/hostname", "/tmp/h"], args);
-        Assert.Equal(new ReceivedCall(MachineManager.Interface, "CopyFromMachine", "sss"), machined.Calls.Single());
+        Assert.Equal(new ReceivedCall(MachineManager.ObjectPath, MachineManager.Interface, "CopyFromMachine", "sss"), machined.Calls.Single());
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace NspawnNative.Interop.Tests.Dbus;
 
 /// <summary>
 /// A private dbus-daemon for one test, listening on a socket in a temporary directory, with a policy that lets any
-/// connection own any name: fake machined and systemd services register there. Dispose stops it.
+/// connection own any name: the fake services (machined, importd, systemd) register there. Dispose stops it.
 /// </summary>
 internal sealed class PrivateBus : IAsyncDisposable
 {
@@ -77,7 +77,7 @@ internal sealed class PrivateBus : IAsyncDisposable
         }
     }
 
-    public Task<SystemdBus> ConnectAsync() => SystemdBus.ConnectAsync(Address, CancellationToken.None);
+    public Task<SystemdBus> ConnectAsync(CancellationToken ct = default) => SystemdBus.ConnectAsync(Address, ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -18,13 +18,8 @@ public static class DBusProperties
     public static Task<Dictionary<string, VariantValue>> GetAllAsync(SystemdBus bus, string service, string path, string @interface,
         string context, CancellationToken cancellationToken)
     {
-        MessageBuffer message;
-        using (var writer = bus.Connection.GetMessageWriter())
-        {
-            writer.WriteMethodCallHeader(service, path, Interface, "GetAll", "s");
-            writer.WriteString(@interface);
-            message = writer.CreateMessage();
-        }
+        var message = MethodCall.Create(bus, service, path, Interface, "GetAll", "s",
+            (ref MessageWriter writer) => writer.WriteString(@interface));
         return bus.CallAsync(message, static (m, _) => m.GetBodyReader().ReadDictionaryOfStringToVariantValue(), context, cancellationToken);
     }
 
@@ -39,14 +34,11 @@ public static class DBusProperties
     public static Task<VariantValue> GetAsync(SystemdBus bus, string service, string path, string @interface, string name,
         string context, CancellationToken cancellationToken)
     {
-        MessageBuffer message;
-        using (var writer = bus.Connection.GetMessageWriter())
+        var message = MethodCall.Create(bus, service, path, Interface, "Get", "ss", (ref MessageWriter writer) =>
         {
-            writer.WriteMethodCallHeader(service, path, Interface, "Get", "ss");
             writer.WriteString(@interface);
             writer.WriteString(name);
-            message = writer.CreateMessage();
-        }
+        });
         return bus.CallAsync(message, static (m, _) => m.GetBodyReader().ReadVariantValue(), context, cancellationToken);
     }
 }

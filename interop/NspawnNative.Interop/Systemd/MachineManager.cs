@@ -69,15 +69,12 @@ public sealed class MachineManager
     /// <param name="cancellationToken">Abandons the wait.</param>
     public Task KillMachineAsync(string name, KillWhom whom, int signal, CancellationToken cancellationToken)
     {
-        MessageBuffer message;
-        using (var writer = _bus.Connection.GetMessageWriter())
+        var message = Call("KillMachine", "ssi", (ref MessageWriter writer) =>
         {
-            writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "KillMachine", "ssi");
             writer.WriteString(Checked(name));
             writer.WriteString(whom == KillWhom.All ? "all" : "leader");
             writer.WriteInt32(signal);
-            message = writer.CreateMessage();
-        }
+        });
         return _bus.CallAsync(message, Context(name), cancellationToken);
     }
 
@@ -97,17 +94,14 @@ public sealed class MachineManager
     public Task BindMountMachineAsync(string name, string source, string? destination, bool readOnly, bool mkdir,
         CancellationToken cancellationToken)
     {
-        MessageBuffer message;
-        using (var writer = _bus.Connection.GetMessageWriter())
+        var message = Call("BindMountMachine", "sssbb", (ref MessageWriter writer) =>
         {
-            writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "BindMountMachine", "sssbb");
             writer.WriteString(Checked(name));
             writer.WriteString(Absolute(source));
             writer.WriteString(string.IsNullOrEmpty(destination) ? source : Absolute(destination));
             writer.WriteBool(readOnly);
             writer.WriteBool(mkdir);
-            message = writer.CreateMessage();
-        }
+        });
         return _bus.CallAsync(message, Context(name), cancellationToken);
     }
 
@@ -140,18 +134,15 @@ public sealed class MachineManager
     public Task<MachineShell> OpenMachineShellAsync(string name, string user, IReadOnlyList<string> command,
         IReadOnlyList<string> environment, CancellationToken cancellationToken)
     {
-        MessageBuffer message;
-        using (var writer = _bus.Connection.GetMessageWriter())
+        var message = Call("OpenMachineShell", "sssasas", (ref MessageWriter writer) =>
         {
-            writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "OpenMachineShell", "sssasas");
             writer.WriteString(Checked(name));
             writer.WriteString(user);
             // machined wants the program path and a full argv (argv[0] included); empty both for a login shell.
             writer.WriteString(command.Count > 0 ? command[0] : "");
             writer.WriteArray(command.ToArray());
             writer.WriteArray(environment.ToArray());
-            message = writer.CreateMessage();
-        }
+        });
         return _bus.CallAsync(message, static (m, _) =>
         {
             var reader = m.GetBodyReader();
@@ -210,7 +201,10 @@ public sealed class MachineManager
         _bus.CallAsync(Call(member, Checked(name), Absolute(source),
             string.IsNullOrEmpty(destination) ? source : Absolute(destination)), Context(name), cancellationToken);
 
-    private MessageBuffer Call(string member, params string[] args) => _bus.StringCall(Service, ObjectPath, Interface, member, args);
+    private MessageBuffer Call(string member, params string[] args) => MethodCall.Strings(_bus, Service, ObjectPath, Interface, member, args);
+
+    private MessageBuffer Call(string member, string signature, MethodCall.Body body) =>
+        MethodCall.Create(_bus, Service, ObjectPath, Interface, member, signature, body);
 
     private static string Absolute(string path) => path.StartsWith('/')
         ? path

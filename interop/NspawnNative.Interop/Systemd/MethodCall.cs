@@ -2,7 +2,7 @@ using Tmds.DBus.Protocol;
 
 namespace NspawnNative.Interop.Systemd;
 
-/// <summary>Builds a method call message for the hand-written proxies: header, then a body written by the caller.</summary>
+/// <summary>Builds every method call message of the hand-written proxies: header, then a body written by the caller.</summary>
 internal static class MethodCall
 {
     /// <summary>Writes a call's arguments.</summary>
@@ -25,4 +25,14 @@ internal static class MethodCall
             writer.Dispose();
         }
     }
+
+    /// <summary>A call whose arguments are all strings (the most common shape in these APIs).</summary>
+    internal static MessageBuffer Strings(SystemdBus bus, string service, string path, string @interface, string member,
+        params string[] args) =>
+        Create(bus, service, path, @interface, member, args.Length == 0 ? null : new string('s', args.Length),
+            (ref MessageWriter writer) =>
+        {
+            foreach (var a in args)
+                writer.WriteString(a);
+        });
 }

@@ -75,10 +75,8 @@ public sealed class SystemdManager
     public Task SetUnitPropertiesAsync(string unit, bool runtime, IReadOnlyList<KeyValuePair<string, VariantValue>> properties,
         CancellationToken cancellationToken)
     {
-        MessageBuffer message;
-        using (var writer = _bus.Connection.GetMessageWriter())
+        var message = Call("SetUnitProperties", "sba(sv)", (ref MessageWriter writer) =>
         {
-            writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "SetUnitProperties", "sba(sv)");
             writer.WriteString(unit);
             writer.WriteBool(runtime);
             var array = writer.WriteArrayStart(DBusType.Struct);
@@ -89,8 +87,7 @@ public sealed class SystemdManager
                 writer.WriteVariant(value);
             }
             writer.WriteArrayEnd(array);
-            message = writer.CreateMessage();
-        }
+        });
         return _bus.CallAsync(message, Context(unit), cancellationToken);
     }
 
@@ -130,15 +127,12 @@ public sealed class SystemdManager
     public Task<IReadOnlyList<UnitFileChange>> EnableUnitFilesAsync(IReadOnlyList<string> files, bool runtime, bool force,
         CancellationToken cancellationToken)
     {
-        MessageBuffer message;
-        using (var writer = _bus.Connection.GetMessageWriter())
+        var message = Call("EnableUnitFiles", "asbb", (ref MessageWriter writer) =>
         {
-            writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "EnableUnitFiles", "asbb");
             writer.WriteArray(files.ToArray());
             writer.WriteBool(runtime);
             writer.WriteBool(force);
-            message = writer.CreateMessage();
-        }
+        });
         return _bus.CallAsync(message, static (m, _) =>
         {
             var reader = m.GetBodyReader();
@@ -155,14 +149,11 @@ public sealed class SystemdManager
     public Task<IReadOnlyList<UnitFileChange>> DisableUnitFilesAsync(IReadOnlyList<string> files, bool runtime,
         CancellationToken cancellationToken)
     {
-        MessageBuffer message;
-        using (var writer = _bus.Connection.GetMessageWriter())
+        var message = Call("DisableUnitFiles", "asb", (ref MessageWriter writer) =>
         {
-            writer.WriteMethodCallHeader(Service, ObjectPath, Interface, "DisableUnitFiles", "asb");
             writer.WriteArray(files.ToArray());
             writer.WriteBool(runtime);
-            message = writer.CreateMessage();
-        }
+        });
         return _bus.CallAsync(message, static (m, _) =>
         {
             var reader = m.GetBodyReader();
@@ -256,7 +247,10 @@ public sealed class SystemdManager
         return list;
     }
 
-    private MessageBuffer Call(string member, params string[] args) => _bus.StringCall(Service, ObjectPath, Interface, member, args);
+    private MessageBuffer Call(string member, params string[] args) => MethodCall.Strings(_bus, Service, ObjectPath, Interface, member, args);
+
+    private MessageBuffer Call(string member, string signature, MethodCall.Body body) =>
+        MethodCall.Create(_bus, Service, ObjectPath, Interface, member, signature, body);
 
     internal static string Context(string unit) => $"unit '{unit}'";
 }

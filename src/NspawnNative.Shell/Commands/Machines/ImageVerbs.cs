@@ -16,7 +16,7 @@ internal sealed class ImageVerbs : IVerbGroup
     {
         session.Completions.Register("image", async ct =>
         {
-            await using var bus = await SystemdBus.ConnectAsync(session.Defaults.BusAddress, ct).ConfigureAwait(false);
+            await using var bus = await MachineVerbs.ConnectAsync(session, ct).ConfigureAwait(false);
             var images = await new MachineImages(bus).ListAsync(ct).ConfigureAwait(false);
             return [.. images.Where(i => !i.IsHidden).Select(i => i.Name).Order(StringComparer.Ordinal)];
         });
@@ -68,7 +68,7 @@ internal sealed class ImageVerbs : IVerbGroup
 
     private static async Task<int> WithBusAsync(VerbContext ctx, CancellationToken ct, Func<SystemdBus, Task<int>> body)
     {
-        await using var bus = await SystemdBus.ConnectAsync(ctx.Settings.BusAddress, ct).ConfigureAwait(false);
+        await using var bus = await MachineVerbs.ConnectAsync(ctx, ct).ConfigureAwait(false);
         return await body(bus).ConfigureAwait(false);
     }
 

@@ -14,7 +14,7 @@ internal sealed class MachineVerbs : IVerbGroup, ISubcommandSource
     {
         session.Completions.Register("machine", async ct =>
         {
-            await using var bus = await SystemdBus.ConnectAsync(session.Defaults.BusAddress, ct).ConfigureAwait(false);
+            await using var bus = await ConnectAsync(session, ct).ConfigureAwait(false);
             return (await new MachineManager(bus).ListMachinesAsync(ct).ConfigureAwait(false)).Select(m => m.Name).ToList();
         });
 
@@ -38,6 +38,10 @@ internal sealed class MachineVerbs : IVerbGroup, ISubcommandSource
 
     /// <summary>Connects to the bus the line asks for (--bus, or the system bus).</summary>
     internal static Task<SystemdBus> ConnectAsync(VerbContext ctx, CancellationToken ct) => SystemdBus.ConnectAsync(ctx.Settings.BusAddress, ct);
+
+    /// <summary>Connects to the session's default bus, for Tab completion, which has no command line of its own.</summary>
+    internal static Task<SystemdBus> ConnectAsync(ShellSession session, CancellationToken ct) =>
+        SystemdBus.ConnectAsync(session.Defaults.BusAddress, ct);
 
     /// <summary>The machine-name argument every verb shares, with Tab completion.</summary>
     internal static Argument<string> NameArgument(ShellSession session, string description = "The machine name.") =>
