@@ -22,7 +22,8 @@ stat -c %s "$NN_PUBLISH/bin/nspawn-native" > "$OUT/binary-bytes.txt"
 if [ "${BENCH_SKIP_HOST:-0}" != 1 ]; then
   phase "host micro-benchmarks"
   rm -rf "$OUT/host"
-  $DOTNET run -c Release --project bench/NspawnNative.Bench -- --artifacts "$OUT/host" ||
+  $DOTNET run -c Release --project bench/NspawnNative.Bench -- --filter "*" --artifacts "$OUT/host" &&
+    compgen -G "$OUT/host/results/*-report.csv" >/dev/null ||
     fail "the BenchmarkDotNet run failed."
 fi
 
