@@ -1,0 +1,136 @@
+using NspawnNative.Interop.Config;
+using NspawnNative.Interop.Systemd;
+
+namespace NspawnNative.Interop.Workflows.Doctor;
+
+/// <summary>
+/// What the checks of one doctor run look at, read once: the machine's .nspawn file and unit files, systemd's live
+/// view of its unit, and, when it runs, machined's record and its leader's /proc files. A source that cannot be read
+/// leaves its fact null and says why in <see cref="Problems"/>; the checks that need it then say they could not verify.
+/// </summary>
+internal sealed class DoctorFacts
+{
+    private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
+
+    private DoctorFacts(HostPaths paths, string? machine, SystemdBus? bus)
+    {
+        Paths = paths;
+        Machine = machine;
+        Bus = bus;
+    }
+
+    public HostPaths Paths { get; }
+
+    public string? Machine { get; }
+
+    public SystemdBus? Bus { get; }
+
+    public string? Unit => Machine is null ? null : MachineControl.UnitFor(Machine);
+
+    /// <summary>Why a fact is missing, by fact name ("nspawn", "unit-files", "unit", "machine", "leader").</summary>
+    public IReadOnlyDictionary<string, string> Problems => _problems;
+
+    public NspawnSettingsFile? Nspawn { get; private set; }
+
+    public UnitDropInView? UnitFiles { get; private set; }
+
+    public UnitProperties? UnitLive { get; private set; }
+
+    public ServiceProperties? ServiceLive { get; private set; }
+
+    /// <summary>machined's record of the machine; null when it does not run (or the bus is not available).</summary>
+    public MachineProperties? Running { get; private set; }
+
+    public string? LeaderLimits { get; private set; }
+
+    public string? LeaderStatus { get; private set; }
+
+    public string? LeaderUidMap { get; private set; }
+
+    /// <summary>True when the live system is examined: /proc and the bus describe the same host as the files.</summary>
+    public bool IsLive => Paths.IsLiveRoot && Bus is not null;
+
+    public string? Problem(string fact) => _problems.GetValueOrDefault(fact);
+
+    public static async Task<DoctorFacts> GatherAsync(HostPaths paths, string? machine, SystemdBus? bus, CancellationToken cancellationToken)
+    {
+        var facts = new DoctorFacts(paths, machine is null ? null : MachineName.Validate(machine), bus);
+        if (facts.Machine is null)
+            return facts;
+        facts.Nspawn = facts.Read("nspawn", () => NspawnSettingsFile.Load(paths, facts.Machine));
+        facts.UnitFiles = facts.Read("unit-files", () => UnitDropInView.Load(paths, facts.Machine));
+        if (!facts.IsLive)
+        {
+            facts._problems["unit"] = paths.IsLiveRoot ? "no system bus" : $"the files are read under '{paths.Root}', not from the live system";
+            facts._problems["machine"] = facts._problems["unit"];
+            return facts;
+        }
+        await facts.ReadLiveAsync(cancellationToken).ConfigureAwait(false);
+        return facts;
+    }
+
+    private async Task ReadLiveAsync(CancellationToken cancellationToken)
+    {
+        var systemd = new SystemdManager(Bus!);
+        try
+        {
+            // LoadUnit, not GetUnit: a stopped machine's unit is not loaded, but its configuration is still wanted.
+            var path = await systemd.LoadUnitAsync(Unit!, cancellationToken).ConfigureAwait(false);
+            var unit = new Systemd.Unit(Bus!, path, Unit!);
+            UnitLive = await unit.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+            ServiceLive = await unit.GetServicePropertiesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SystemdException e)
+        {
+            _problems["unit"] = e.Message.TrimEnd('.');
+        }
+
+        var machines = new MachineManager(Bus!);
+        try
+        {
+            var proxy = await machines.GetMachineProxyAsync(Machine!, cancellationToken).ConfigureAwait(false);
+            Running = await proxy.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
+        {
+            _problems["machine"] = $"machine '{Machine}' is not running";
+            return;
+        }
+        catch (SystemdException e)
+        {
+            _problems["machine"] = e.Message.TrimEnd('.');
+            return;
+        }
+
+        var proc = $"/proc/{Running.Leader}";
+        LeaderLimits = ReadText("leader", $"{proc}/limits");
+        LeaderStatus = ReadText("leader", $"{proc}/status");
+        LeaderUidMap = ReadText("leader", $"{proc}/uid_map");
+    }
+
+    private string? ReadText(string fact, string path)
+    {
+        try
+        {
+            return File.ReadAllText(Paths.UnderRoot(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _problems[fact] = $"cannot read '{path}': {e.Message.TrimEnd('.')}";
+            return null;
+        }
+    }
+
+    private T? Read<T>(string fact, Func<T> read) where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (NspawnNativeException e)
+        {
+            _problems[fact] = e.Message.TrimEnd('.');
+            return null;
+        }
+    }
+}
