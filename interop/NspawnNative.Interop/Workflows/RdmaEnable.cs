@@ -43,19 +43,17 @@ public sealed class RdmaEnable(HostPaths paths, MachineControl? control, ILogger
 
         var profile = RdmaProfile.Plan(paths, machine,
             new RdmaProfileOptions(HostNetwork: selection.HostNetwork, Hugepages: null, PrivateUsersOff: false, DeviceAllow: selection.Rules));
+        // The container's files are planned against its root, then named by their host paths, so that the plan and
+        // the record say unambiguously which /etc is meant.
         var root = ContainerFiles.MachineRoot(paths, machine);
         var inside = ContainerFiles.PlanMemlock(root, machine, "infinity").Steps
-            .Concat(ContainerFiles.PlanTerm(root, machine, Term).Steps).ToList();
-
-        var files = new List<(FileStep Step, string TargetPath)>();
-        foreach (var step in profile.Steps.OfType<FileStep>())
-            files.Add((step, step.Path));
-        foreach (var step in inside.OfType<FileStep>())
-            files.Add((step, image + step.Path));
+            .Concat(ContainerFiles.PlanTerm(root, machine, Term).Steps)
+            .Select(s => s is FileStep f ? FileStep.Write(paths, image + f.Path, f.OldContent, f.NewContent!) : s).ToList();
+        var files = profile.Steps.Concat(inside).OfType<FileStep>().ToList();
 
         var steps = new List<PlanStep>(profile.Steps);
         steps.AddRange(inside);
-        var changed = files.Any(f => f.Step.HasChanges);
+        var changed = files.Any(f => f.HasChanges);
         if (control is not null)
             steps.Insert(profile.Steps.Count, new SystemdReloadStep(control.Systemd, UnitFilesChanged(profile.Steps)));
         var stored = RdmaEnableRecord.Read(paths, machine);
@@ -81,11 +79,12 @@ public sealed class RdmaEnable(HostPaths paths, MachineControl? control, ILogger
     /// first time are added with their current content; every changed file gets the hash of its new content and the
     /// INI entries this run adds to it.
     /// </summary>
-    internal static RdmaEnableRecord Merge(string machine, RdmaEnableRecord? previous, IReadOnlyList<(FileStep Step, string TargetPath)> files)
+    internal static RdmaEnableRecord Merge(string machine, RdmaEnableRecord? previous, IReadOnlyList<FileStep> files)
     {
         var result = new List<RecordedFile>(previous?.Files ?? []);
-        foreach (var (step, target) in files.Where(f => f.Step.HasChanges && f.Step.NewContent is not null))
+        foreach (var step in files.Where(f => f.HasChanges && f.NewContent is not null))
         {
+            var target = step.Path;
             var added = AddedEntries(step.OldContent, step.NewContent!);
             var index = result.FindIndex(r => r.Path == target);
             if (index < 0)

@@ -14,6 +14,8 @@ internal static class VerbTable
         new Machines.MachineVerbs(),
         new SelfTest.SelfTestVerbs(),
         new Rdma.RdmaVerbs(),
+        new Rdma.RdmaEnableVerbs(),
+        new Rdma.DoctorVerbs(),
         new Container.ContainerVerbs(),
     ];
 }
