@@ -65,6 +65,8 @@ public sealed class Doctor(HostPaths paths, SystemdBus? bus, ILogger? logger = n
             new UnitMemlockCheck(facts), new DaemonReloadCheck(facts),
             new LeaderMemlockCheck(facts), new LeaderCapabilitiesCheck(facts),
         ]);
+        if (request.SelfTest)
+            checks.Add(new SelfTestCheck(facts, request.SelfTestClient));
         return checks;
     }
 
