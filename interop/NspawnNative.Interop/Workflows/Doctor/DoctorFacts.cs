@@ -12,7 +12,8 @@ internal sealed class DoctorFacts
 {
     private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
 
-    private DoctorFacts(HostPaths paths, string? machine, SystemdBus? bus)
+    /// <summary>Empty facts; <see cref="GatherAsync"/> fills them (tests set them directly).</summary>
+    internal DoctorFacts(HostPaths paths, string? machine, SystemdBus? bus)
     {
         Paths = paths;
         Machine = machine;
@@ -30,27 +31,29 @@ internal sealed class DoctorFacts
     /// <summary>Why a fact is missing, by fact name ("nspawn", "unit-files", "unit", "machine", "leader").</summary>
     public IReadOnlyDictionary<string, string> Problems => _problems;
 
-    public NspawnSettingsFile? Nspawn { get; private set; }
+    public NspawnSettingsFile? Nspawn { get; internal set; }
 
-    public UnitDropInView? UnitFiles { get; private set; }
+    public UnitDropInView? UnitFiles { get; internal set; }
 
-    public UnitProperties? UnitLive { get; private set; }
+    public UnitProperties? UnitLive { get; internal set; }
 
-    public ServiceProperties? ServiceLive { get; private set; }
+    public ServiceProperties? ServiceLive { get; internal set; }
 
     /// <summary>machined's record of the machine; null when it does not run (or the bus is not available).</summary>
-    public MachineProperties? Running { get; private set; }
+    public MachineProperties? Running { get; internal set; }
 
-    public string? LeaderLimits { get; private set; }
+    public string? LeaderLimits { get; internal set; }
 
-    public string? LeaderStatus { get; private set; }
+    public string? LeaderStatus { get; internal set; }
 
-    public string? LeaderUidMap { get; private set; }
+    public string? LeaderUidMap { get; internal set; }
 
     /// <summary>True when the live system is examined: /proc and the bus describe the same host as the files.</summary>
     public bool IsLive => Paths.IsLiveRoot && Bus is not null;
 
     public string? Problem(string fact) => _problems.GetValueOrDefault(fact);
+
+    internal void SetProblem(string fact, string problem) => _problems[fact] = problem;
 
     public static async Task<DoctorFacts> GatherAsync(HostPaths paths, string? machine, SystemdBus? bus, CancellationToken cancellationToken)
     {
