@@ -28,7 +28,7 @@ public sealed class DoctorChecksTests
     {
         var facts = await DoctorFacts.GatherAsync(root.Paths, Machine, bus: null, CancellationToken.None);
         running?.Invoke(facts);
-        return await check(facts).RunAsync(new DoctorContext(root.Paths, Machine), CancellationToken.None);
+        return Assert.Single(await check(facts).RunAsync(DoctorContext.ForMachine(root.Paths, Machine, null, null), CancellationToken.None));
     }
 
     [Fact]
@@ -37,16 +37,16 @@ public sealed class DoctorChecksTests
         using var root = NewRoot();
         root.Write(Untrusted, Profile);
         var r = await RunAsync(root, f => new NspawnFileCheck(f));
-        Assert.Equal(DoctorStatus.Fail, r.Status);
+        Assert.Equal(CheckStatus.Fail, r.Status);
         Assert.Contains("untrusted", r.Reason);
         Assert.Contains("Capability", r.Reason);
         Assert.Contains($"'{Trusted}'", r.Fix);
     }
 
     [Theory]
-    [InlineData(Trusted, DoctorStatus.Ok)]
-    [InlineData(null, DoctorStatus.Warn)]
-    public async Task TheNspawnFileCheckAcceptsATrustedFileAndWarnsWithoutOne(string? path, DoctorStatus expected)
+    [InlineData(Trusted, CheckStatus.Ok)]
+    [InlineData(null, CheckStatus.Warn)]
+    public async Task TheNspawnFileCheckAcceptsATrustedFileAndWarnsWithoutOne(string? path, CheckStatus expected)
     {
         using var root = NewRoot();
         if (path is not null)
@@ -55,43 +55,43 @@ public sealed class DoctorChecksTests
     }
 
     [Theory]
-    [InlineData(Trusted, "[Exec]\nCapability=CAP_IPC_LOCK\n", DoctorStatus.Ok)]
-    [InlineData(Trusted, "[Exec]\nCapability=CAP_NET_ADMIN all\n", DoctorStatus.Ok)]
-    [InlineData(Trusted, "[Exec]\nCapability=CAP_NET_ADMIN\n", DoctorStatus.Fail)]
-    [InlineData(Untrusted, "[Exec]\nCapability=CAP_IPC_LOCK\n", DoctorStatus.Fail)]
-    public async Task TheCapabilityCheckCountsOnlyAHonouredCapIpcLock(string path, string text, DoctorStatus expected)
+    [InlineData(Trusted, "[Exec]\nCapability=CAP_IPC_LOCK\n", CheckStatus.Ok)]
+    [InlineData(Trusted, "[Exec]\nCapability=CAP_NET_ADMIN all\n", CheckStatus.Ok)]
+    [InlineData(Trusted, "[Exec]\nCapability=CAP_NET_ADMIN\n", CheckStatus.Fail)]
+    [InlineData(Untrusted, "[Exec]\nCapability=CAP_IPC_LOCK\n", CheckStatus.Fail)]
+    public async Task TheCapabilityCheckCountsOnlyAHonouredCapIpcLock(string path, string text, CheckStatus expected)
     {
         using var root = NewRoot();
         root.Write(path, text);
         var r = await RunAsync(root, f => new CapabilityCheck(f));
         Assert.Equal(expected, r.Status);
-        if (expected == DoctorStatus.Fail)
+        if (expected == CheckStatus.Fail)
             Assert.Contains("Capability=CAP_IPC_LOCK", r.Fix);
     }
 
     [Theory]
-    [InlineData(Trusted, "[Files]\nBind=/dev/infiniband/\n", DoctorStatus.Ok)]
-    [InlineData(Trusted, "[Files]\nBind=/dev/infiniband\n", DoctorStatus.Ok)]
-    [InlineData(Trusted, "[Files]\nBind=/dev/infiniband/uverbs0\n", DoctorStatus.Ok)]
-    [InlineData(Trusted, "[Files]\nBind=/srv\n", DoctorStatus.Fail)]
-    [InlineData(Untrusted, "[Files]\nBind=/dev/infiniband/\n", DoctorStatus.Fail)]
-    public async Task TheBindCheckWantsDevInfinibandBoundByAHonouredSetting(string path, string text, DoctorStatus expected)
+    [InlineData(Trusted, "[Files]\nBind=/dev/infiniband/\n", CheckStatus.Ok)]
+    [InlineData(Trusted, "[Files]\nBind=/dev/infiniband\n", CheckStatus.Ok)]
+    [InlineData(Trusted, "[Files]\nBind=/dev/infiniband/uverbs0\n", CheckStatus.Ok)]
+    [InlineData(Trusted, "[Files]\nBind=/srv\n", CheckStatus.Fail)]
+    [InlineData(Untrusted, "[Files]\nBind=/dev/infiniband/\n", CheckStatus.Fail)]
+    public async Task TheBindCheckWantsDevInfinibandBoundByAHonouredSetting(string path, string text, CheckStatus expected)
     {
         using var root = NewRoot();
         root.Write(path, text);
         var r = await RunAsync(root, f => new BindCheck(f));
         Assert.Equal(expected, r.Status);
-        if (expected == DoctorStatus.Fail)
+        if (expected == CheckStatus.Fail)
             Assert.Contains("Bind=/dev/infiniband/", r.Fix);
     }
 
     [Theory]
-    [InlineData("[Service]\nLimitMEMLOCK=infinity\n", Profile, DoctorStatus.Ok)]
-    [InlineData("[Service]\nLimitMEMLOCK=8M\n", Profile, DoctorStatus.Fail)]
-    [InlineData(null, Profile, DoctorStatus.Warn)]
-    [InlineData("[Service]\nLimitMEMLOCK=8M\n", "[Exec]\nPrivateUsers=no\nLimitMEMLOCK=infinity\n", DoctorStatus.Ok)]
-    [InlineData("[Service]\nLimitMEMLOCK=8M\n", "[Exec]\nPrivateUsers=no\n", DoctorStatus.Warn)]
-    public async Task TheUnitMemlockCheckFailsForAFiniteLimitUnderTheStockUserNamespace(string? dropIn, string profile, DoctorStatus expected)
+    [InlineData("[Service]\nLimitMEMLOCK=infinity\n", Profile, CheckStatus.Ok)]
+    [InlineData("[Service]\nLimitMEMLOCK=8M\n", Profile, CheckStatus.Fail)]
+    [InlineData(null, Profile, CheckStatus.Warn)]
+    [InlineData("[Service]\nLimitMEMLOCK=8M\n", "[Exec]\nPrivateUsers=no\nLimitMEMLOCK=infinity\n", CheckStatus.Ok)]
+    [InlineData("[Service]\nLimitMEMLOCK=8M\n", "[Exec]\nPrivateUsers=no\n", CheckStatus.Warn)]
+    public async Task TheUnitMemlockCheckFailsForAFiniteLimitUnderTheStockUserNamespace(string? dropIn, string profile, CheckStatus expected)
     {
         using var root = NewRoot();
         root.Write(Trusted, profile);
@@ -99,7 +99,7 @@ public sealed class DoctorChecksTests
             root.Write(DropIn, dropIn);
         var r = await RunAsync(root, f => new UnitMemlockCheck(f));
         Assert.Equal(expected, r.Status);
-        if (expected == DoctorStatus.Fail)
+        if (expected == CheckStatus.Fail)
         {
             Assert.Contains("8 MiB", r.Reason);
             Assert.Contains("user namespace", r.Reason);
@@ -109,10 +109,10 @@ public sealed class DoctorChecksTests
     }
 
     [Theory]
-    [InlineData("[Exec]\nPrivateUsers=no\n", null, DoctorStatus.Ok)]
-    [InlineData("[Exec]\nBoot=yes\n", null, DoctorStatus.Warn)]
-    [InlineData("[Exec]\nBoot=yes\n", "[Service]\nLimitMEMLOCK=infinity\n", DoctorStatus.Ok)]
-    public async Task ThePrivateUsersCheckWarnsOnlyWhenTheUnitLimitDoesNotMakeUpForIt(string profile, string? dropIn, DoctorStatus expected)
+    [InlineData("[Exec]\nPrivateUsers=no\n", null, CheckStatus.Ok)]
+    [InlineData("[Exec]\nBoot=yes\n", null, CheckStatus.Warn)]
+    [InlineData("[Exec]\nBoot=yes\n", "[Service]\nLimitMEMLOCK=infinity\n", CheckStatus.Ok)]
+    public async Task ThePrivateUsersCheckWarnsOnlyWhenTheUnitLimitDoesNotMakeUpForIt(string profile, string? dropIn, CheckStatus expected)
     {
         using var root = NewRoot();
         root.Write(Trusted, profile);
@@ -136,16 +136,16 @@ public sealed class DoctorChecksTests
         "Max locked memory         {0}              {1}              bytes     \n";
 
     [Theory]
-    [InlineData("8388608", "8388608", DoctorStatus.Fail)]
-    [InlineData("unlimited", "unlimited", DoctorStatus.Ok)]
-    [InlineData("1073741824", "1073741824", DoctorStatus.Warn)]
-    public async Task TheLeaderMemlockCheckJudgesTheLimitInProc(string soft, string hard, DoctorStatus expected)
+    [InlineData("8388608", "8388608", CheckStatus.Fail)]
+    [InlineData("unlimited", "unlimited", CheckStatus.Ok)]
+    [InlineData("1073741824", "1073741824", CheckStatus.Warn)]
+    public async Task TheLeaderMemlockCheckJudgesTheLimitInProc(string soft, string hard, CheckStatus expected)
     {
         using var root = NewRoot();
         var r = await RunAsync(root, f => new LeaderMemlockCheck(f), Running(string.Format(Limits, soft, hard)));
         Assert.Equal(expected, r.Status);
         Assert.Contains("/proc/4242/limits", r.Reason);
-        if (expected == DoctorStatus.Fail)
+        if (expected == CheckStatus.Fail)
         {
             Assert.Contains("8 MiB", r.Reason);
             Assert.Contains("ENOMEM", r.Reason);
@@ -159,14 +159,14 @@ public sealed class DoctorChecksTests
         using var root = NewRoot();
         var memlock = await RunAsync(root, f => new LeaderMemlockCheck(f));
         var caps = await RunAsync(root, f => new LeaderCapabilitiesCheck(f));
-        Assert.Equal(DoctorStatus.Skipped, memlock.Status);
-        Assert.Equal(DoctorStatus.Skipped, caps.Status);
+        Assert.Equal(CheckStatus.Skipped, memlock.Status);
+        Assert.Equal(CheckStatus.Skipped, caps.Status);
     }
 
     [Theory]
-    [InlineData("000001ffffffffff", DoctorStatus.Ok)]
-    [InlineData("00000000a80425fb", DoctorStatus.Fail)]
-    public async Task TheLeaderCapabilitiesCheckLooksForCapIpcLockInCapEff(string capEff, DoctorStatus expected)
+    [InlineData("000001ffffffffff", CheckStatus.Ok)]
+    [InlineData("00000000a80425fb", CheckStatus.Fail)]
+    public async Task TheLeaderCapabilitiesCheckLooksForCapIpcLockInCapEff(string capEff, CheckStatus expected)
     {
         using var root = NewRoot();
         var status = $"Name:\tsystemd\nCapInh:\t0000000000000000\nCapPrm:\t{capEff}\nCapEff:\t{capEff}\n";

@@ -18,7 +18,7 @@ public sealed record DoctorRequest(string? Machine = null, bool SelfTest = false
 public sealed record DoctorReport(string? Machine, IReadOnlyList<DoctorCheckResult> Results)
 {
     /// <summary>True when at least one check failed.</summary>
-    public bool Failed => Results.Any(r => r.Status == DoctorStatus.Fail);
+    public bool Failed => Results.Any(r => r.Status == CheckStatus.Fail);
 }
 
 /// <summary>
@@ -44,12 +44,12 @@ public sealed class Doctor(HostPaths paths, SystemdBus? bus, ILogger? logger = n
     public async Task<DoctorReport> RunAsync(DoctorRequest request, CancellationToken cancellationToken)
     {
         var facts = await DoctorFacts.GatherAsync(paths, request.Machine, bus, cancellationToken).ConfigureAwait(false);
-        var context = new DoctorContext(paths, request.Machine);
+        var context = Context(facts);
         var results = new List<DoctorCheckResult>();
         foreach (var check in Checks(facts, request))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results.Add(await RunOneAsync(check, context, cancellationToken).ConfigureAwait(false));
+            results.AddRange(await RunOneAsync(check, context, cancellationToken).ConfigureAwait(false));
         }
         return new DoctorReport(facts.Machine, results);
     }
@@ -65,12 +65,25 @@ public sealed class Doctor(HostPaths paths, SystemdBus? bus, ILogger? logger = n
             new UnitMemlockCheck(facts), new DaemonReloadCheck(facts),
             new LeaderMemlockCheck(facts), new LeaderCapabilitiesCheck(facts),
         ]);
+        checks.Add(new UserspaceCheck());
+        checks.Add(new HugePagesCheck());
         if (request.SelfTest)
             checks.Add(new SelfTestCheck(facts, request.SelfTestClient));
         return checks;
     }
 
-    private async Task<DoctorCheckResult> RunOneAsync(IDoctorCheck check, DoctorContext context, CancellationToken cancellationToken)
+    /// <summary>The context the userspace checks read: the machine's root and leader as machined reports them.</summary>
+    private DoctorContext Context(DoctorFacts facts)
+    {
+        if (facts.Machine is null)
+            return DoctorContext.ForHost(paths);
+        var root = facts.Running is { RootDirectory.Length: > 0 } running
+            ? paths.UnderRoot(running.RootDirectory)
+            : Userspace.MachineLocation.Find(paths, facts.Machine).RootDirectory;
+        return DoctorContext.ForMachine(paths, facts.Machine, root, facts.Running is null ? null : (int)facts.Running.Leader);
+    }
+
+    private async Task<IReadOnlyList<DoctorCheckResult>> RunOneAsync(IDoctorCheck check, DoctorContext context, CancellationToken cancellationToken)
     {
         try
         {
@@ -80,7 +93,7 @@ public sealed class Doctor(HostPaths paths, SystemdBus? bus, ILogger? logger = n
         {
             // A check that breaks has verified nothing: say so instead of blaming the link it looks at.
             _log.LogDebug(e, "Doctor check {Check} could not run", check.Name);
-            return new DoctorCheckResult(check.Name, DoctorStatus.Warn, $"not verified: {e.Message.TrimEnd('.')}", null);
+            return [new DoctorCheckResult(check.Name, CheckStatus.Warn, $"not verified: {e.Message.TrimEnd('.')}", null)];
         }
     }
 }

@@ -10,17 +10,18 @@ internal abstract class FactsCheck(DoctorFacts facts, string name) : IDoctorChec
 
     public string Name { get; } = name;
 
-    public Task<DoctorCheckResult> RunAsync(DoctorContext context, CancellationToken cancellationToken) => RunAsync(cancellationToken);
+    public async Task<IReadOnlyList<DoctorCheckResult>> RunAsync(DoctorContext context, CancellationToken cancellationToken) =>
+        [await RunAsync(cancellationToken).ConfigureAwait(false)];
 
     protected abstract Task<DoctorCheckResult> RunAsync(CancellationToken cancellationToken);
 
-    protected DoctorCheckResult Ok(string reason) => new(Name, DoctorStatus.Ok, reason, null);
+    protected DoctorCheckResult Ok(string reason) => new(Name, CheckStatus.Ok, reason, null);
 
-    protected DoctorCheckResult Warn(string reason, string? fix = null) => new(Name, DoctorStatus.Warn, reason, fix);
+    protected DoctorCheckResult Warn(string reason, string? fix = null) => new(Name, CheckStatus.Warn, reason, fix);
 
-    protected DoctorCheckResult Fail(string reason, string fix) => new(Name, DoctorStatus.Fail, reason, fix);
+    protected DoctorCheckResult Fail(string reason, string fix) => new(Name, CheckStatus.Fail, reason, fix);
 
-    protected DoctorCheckResult Skip(string reason) => new(Name, DoctorStatus.Skipped, reason, null);
+    protected DoctorCheckResult Skip(string reason) => new(Name, CheckStatus.Skipped, reason, null);
 
     /// <summary>Skipped because a fact could not be read: the check cannot verify anything.</summary>
     protected DoctorCheckResult Unverified(string fact) =>

@@ -10,11 +10,11 @@ internal sealed record DoctorJson(string? Machine, bool Failed, IReadOnlyList<Do
         report.Results.Select(r => new DoctorCheckJson(r.Check, StatusWord(r.Status, shortForm: false), r.Reason, r.Fix)).ToList());
 
     /// <summary>The status as printed: ok, warn, fail, and skip (text) or skipped (JSON and counts).</summary>
-    public static string StatusWord(DoctorStatus status, bool shortForm) => status switch
+    public static string StatusWord(CheckStatus status, bool shortForm) => status switch
     {
-        DoctorStatus.Ok => "ok",
-        DoctorStatus.Warn => "warn",
-        DoctorStatus.Fail => "fail",
+        CheckStatus.Ok => "ok",
+        CheckStatus.Warn => "warn",
+        CheckStatus.Fail => "fail",
         _ => shortForm ? "skip" : "skipped",
     };
 }
