@@ -18,6 +18,7 @@ public sealed class RdmaEnableTests
     {
         var root = new TempRoot();
         root.Write(Image + "/etc/os-release", "ID=debian\n");
+        SysfsFixture.WriteRoce(root);
         return root;
     }
 
@@ -138,6 +139,23 @@ public sealed class RdmaEnableTests
 
         Assert.Null(root.Read(DropIn));
         Assert.NotNull(root.Read(Trusted));
+    }
+
+    [Fact]
+    public async Task EnableOfARoceDeviceSharesTheHostNetwork()
+    {
+        using var root = NewMachine();
+        await (await EnableAsync(root)).ApplyAsync(CancellationToken.None);
+        Assert.Contains("VirtualEthernet=no", root.Read(Trusted));
+    }
+
+    [Fact]
+    public async Task EnableRefusesAHostWithoutRdmaDevices()
+    {
+        using var root = new TempRoot();
+        root.Write(Image + "/etc/os-release", "ID=debian\n");
+        var e = await Assert.ThrowsAsync<WorkflowException>(() => EnableAsync(root));
+        Assert.Contains("no RDMA device", e.Message);
     }
 
     [Fact]

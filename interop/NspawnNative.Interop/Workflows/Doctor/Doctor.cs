@@ -57,13 +57,21 @@ public sealed class Doctor(HostPaths paths, SystemdBus? bus, ILogger? logger = n
     /// <summary>The checks for a run, in the order of the chain: host, configuration, running machine.</summary>
     internal IReadOnlyList<IDoctorCheck> Checks(DoctorFacts facts, DoctorRequest request)
     {
-        var checks = new List<IDoctorCheck>();
+        var checks = new List<IDoctorCheck>
+        {
+            new HostDevicesCheck(facts), new HostPortsCheck(facts), new HostProviderCheck(facts), new HostUverbsNodesCheck(facts),
+            new HostRdmaCmCheck(facts), new HostRoceGidCheck(facts),
+        };
         if (facts.Machine is null)
+        {
+            checks.Add(new HugePagesCheck());
             return checks;
+        }
         checks.AddRange([
             new NspawnFileCheck(facts), new CapabilityCheck(facts), new PrivateUsersCheck(facts), new BindCheck(facts),
-            new UnitMemlockCheck(facts), new DaemonReloadCheck(facts),
-            new LeaderMemlockCheck(facts), new LeaderCapabilitiesCheck(facts),
+            new DeviceAllowCheck(facts), new UnitMemlockCheck(facts), new DaemonReloadCheck(facts),
+            new LeaderMemlockCheck(facts), new LeaderCapabilitiesCheck(facts), new MachineNodesCheck(facts),
+            new PathRulesCheck(facts), new RoceNetdevCheck(facts),
         ]);
         checks.Add(new UserspaceCheck());
         checks.Add(new HugePagesCheck());

@@ -1,4 +1,5 @@
 using NspawnNative.Interop.Config;
+using NspawnNative.Interop.Rdma;
 using NspawnNative.Interop.Systemd;
 
 namespace NspawnNative.Interop.Workflows.Doctor;
@@ -31,6 +32,9 @@ internal sealed class DoctorFacts
     /// <summary>Why a fact is missing, by fact name ("nspawn", "unit-files", "unit", "machine", "leader").</summary>
     public IReadOnlyDictionary<string, string> Problems => _problems;
 
+    /// <summary>The host's RDMA devices and /dev/infiniband nodes (read for every run: the host checks need them).</summary>
+    public RdmaSnapshot? Rdma { get; internal set; }
+
     public NspawnSettingsFile? Nspawn { get; internal set; }
 
     public UnitDropInView? UnitFiles { get; internal set; }
@@ -48,6 +52,19 @@ internal sealed class DoctorFacts
 
     public string? LeaderUidMap { get; internal set; }
 
+    /// <summary>True when devices are read from this host's /sys and /dev, not from a captured tree.</summary>
+    public bool DevicesAreLive => Paths.SysfsRoot == "/sys" && Paths.DevRoot == "/dev";
+
+    /// <summary>The host's uverbs and rdma_cm nodes that exist in /dev: what a machine needs to see and be allowed.</summary>
+    public IReadOnlyList<RdmaDevNode> NeededNodes => Rdma?.Nodes
+        .Where(n => n.Kind is RdmaNodeKind.Verbs or RdmaNodeKind.RdmaCm && n.Present).ToList() ?? [];
+
+    /// <summary>The machine's unit's effective DeviceAllow rules and DevicePolicy: systemd's live view, else the files'.</summary>
+    public (IReadOnlyList<(string Device, string Access)> Rules, string Policy)? DeviceRules =>
+        ServiceLive is { } live ? (live.DeviceAllow.Select(e => (e.Path, e.Access)).ToList(), live.DevicePolicy)
+        : UnitFiles is { } files ? (files.DeviceAllow.Select(e => (e.Device, e.Access)).ToList(), files.DevicePolicy)
+        : null;
+
     /// <summary>True when the live system is examined: /proc and the bus describe the same host as the files.</summary>
     public bool IsLive => Paths.IsLiveRoot && Bus is not null;
 
@@ -58,6 +75,7 @@ internal sealed class DoctorFacts
     public static async Task<DoctorFacts> GatherAsync(HostPaths paths, string? machine, SystemdBus? bus, CancellationToken cancellationToken)
     {
         var facts = new DoctorFacts(paths, machine is null ? null : MachineName.Validate(machine), bus);
+        facts.Rdma = facts.Read("rdma", () => RdmaDiscovery.Discover(paths));
         if (facts.Machine is null)
             return facts;
         facts.Nspawn = facts.Read("nspawn", () => NspawnSettingsFile.Load(paths, facts.Machine));

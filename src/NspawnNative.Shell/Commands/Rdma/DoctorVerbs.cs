@@ -32,11 +32,12 @@ internal sealed class DoctorVerbs : IVerbGroup
         })];
     }
 
-    /// <summary>Runs doctor with the system bus when the live system is examined (no bus is not an error).</summary>
+    /// <summary>Runs doctor with the system bus when a machine on the live system is examined (no bus is not an error).</summary>
     internal static async Task<DoctorReport> RunAsync(VerbContext ctx, DoctorRequest request, CancellationToken ct)
     {
         SystemdBus? bus = null;
-        if (ctx.Paths.IsLiveRoot)
+        // Only a machine's checks need systemd: the host's are read from sysfs and /dev.
+        if (ctx.Paths.IsLiveRoot && request.Machine is not null)
         {
             try
             {
@@ -44,7 +45,7 @@ internal sealed class DoctorVerbs : IVerbGroup
             }
             catch (BusUnavailableException e)
             {
-                ctx.Log.LogBusMissing(e.Message);
+                ctx.Log.LogBusMissing(e.Message.TrimEnd('.'));
             }
         }
         await using (bus)
