@@ -72,8 +72,8 @@ internal sealed class PathRulesCheck(DoctorFacts facts) : FactsCheck(facts, "mac
             return Unverified("rdma");
         if (running.Timestamp is not { } started)
             return Skip("not verified: machined gives no start time");
-        if (!Facts.DevicesAreLive)
-            return Skip("devices are read from a captured tree, not this host's /dev");
+        if (!Facts.DevicesMatchRoot)
+            return Skip("devices are read from a captured tree, not from the machine's host");
 
         var pathRules = rules.Where(r => r.Device.StartsWith("/dev/infiniband/", StringComparison.Ordinal)).ToList();
         if (pathRules.Count == 0)

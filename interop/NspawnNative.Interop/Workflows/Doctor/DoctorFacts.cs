@@ -55,6 +55,10 @@ internal sealed class DoctorFacts
     /// <summary>True when devices are read from this host's /sys and /dev, not from a captured tree.</summary>
     public bool DevicesAreLive => Paths.SysfsRoot == "/sys" && Paths.DevRoot == "/dev";
 
+    /// <summary>True when /sys and /dev belong to the filesystem root examined (live, or one whole captured tree), so
+    /// that nodes can be compared with what a machine of that root sees.</summary>
+    public bool DevicesMatchRoot => Paths.SysfsRoot == Paths.UnderRoot("/sys") && Paths.DevRoot == Paths.UnderRoot("/dev");
+
     /// <summary>The host's uverbs and rdma_cm nodes that exist in /dev: what a machine needs to see and be allowed.</summary>
     public IReadOnlyList<RdmaDevNode> NeededNodes => Rdma?.Nodes
         .Where(n => n.Kind is RdmaNodeKind.Verbs or RdmaNodeKind.RdmaCm && n.Present).ToList() ?? [];

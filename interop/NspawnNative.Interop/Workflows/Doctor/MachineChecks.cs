@@ -71,8 +71,8 @@ internal sealed class MachineNodesCheck(DoctorFacts facts) : FactsCheck(facts, "
             return Skip(Facts.Problem("machine") ?? "not running");
         if (Facts.Rdma is null)
             return Unverified("rdma");
-        if (!Facts.DevicesAreLive)
-            return Skip("devices are read from a captured tree, not this host's /dev");
+        if (!Facts.DevicesMatchRoot)
+            return Skip("devices are read from a captured tree, not from the machine's host");
         var needed = Facts.NeededNodes;
         if (needed.Count == 0)
             return Skip("no uverbs or rdma_cm node on the host");
