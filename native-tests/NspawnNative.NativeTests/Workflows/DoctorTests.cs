@@ -144,7 +144,8 @@ public sealed class DoctorTests
         var capture =
             $"set -e; rm -rf {Root}; s=/sys/class/infiniband/{dev}; t={Root}/class/infiniband/{dev}; mkdir -p $t/ports/1/gids; " +
             "for f in node_type node_guid sys_image_guid fw_ver node_desc; do cat $s/$f > $t/$f 2>/dev/null || rm -f $t/$f; done; " +
-            "for f in state phys_state rate lid sm_lid lid_mask_count cap_mask link_layer; do cat $s/ports/1/$f > $t/ports/1/$f; done; " +
+            "for f in state link_layer; do cat $s/ports/1/$f > $t/ports/1/$f; done; " +
+            "for f in phys_state rate lid sm_lid lid_mask_count cap_mask; do cat $s/ports/1/$f > $t/ports/1/$f 2>/dev/null || rm -f $t/ports/1/$f; done; " +
             "for g in $s/ports/1/gids/*; do echo 0000:0000:0000:0000:0000:0000:0000:0000 > $t/ports/1/gids/$(basename $g); done; " +
             $"for u in /sys/class/infiniband_verbs/uverbs*; do if [ \"$(cat $u/ibdev)\" = {dev} ]; then " +
             $"v={Root}/class/infiniband_verbs/$(basename $u); mkdir -p $v; for f in ibdev dev abi_version; do cat $u/$f > $v/$f; done; fi; done";
