@@ -75,6 +75,8 @@ public sealed class RdmaDisable(HostPaths paths, MachineControl? control, ILogge
         }
 
         // Edited since enable wrote it: take out only what enable added, keep everything else.
+        // TODO (workflows): a value enable replaced (LimitMEMLOCK=64M became infinity) is removed, not set back; the
+        // record would need the replaced assignments too.
         _log.LogDebug("rdma disable: '{Path}' changed since rdma enable, removing only the entries it added", recorded.Path);
         var doc = IniDocument.Parse(current, recorded.Path);
         foreach (var entry in recorded.Added)

@@ -90,6 +90,8 @@ internal sealed class PathRulesCheck(DoctorFacts facts) : FactsCheck(facts, "mac
             }
             if (rules.Any(r => DeviceRules.IsClassRuleFor(r.Device, node)))
                 continue;
+            // TODO (workflows): the inode change time stands in for the creation time (devtmpfs gives no birth time
+            // here); a chmod or chown of an old node after the start makes it look new.
             var changed = new Mono.Unix.UnixFileInfo(Facts.Paths.UnderDev(node.Path)).LastStatusChangeTimeUtc;
             if (changed > started.UtcDateTime)
                 stale.Add($"'{node.Path}' (created {changed:u}, after the machine started at {started.UtcDateTime:u})");

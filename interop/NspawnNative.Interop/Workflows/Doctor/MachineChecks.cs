@@ -4,6 +4,8 @@ using NspawnNative.Interop.Systemd;
 namespace NspawnNative.Interop.Workflows.Doctor;
 
 /// <summary>machine.memlock: the memlock limit the running machine's leader actually got (/proc/PID/limits).</summary>
+// TODO (workflows): services inside get the container systemd's DefaultLimitMEMLOCK, which can be lower than the
+// leader's; reading it needs the container's bus (refused to host root under -U) or its manager files.
 internal sealed class LeaderMemlockCheck(DoctorFacts facts) : FactsCheck(facts, "machine.memlock")
 {
     /// <summary>Below this, registering the buffers of any real RDMA application fails.</summary>
