@@ -1,5 +1,5 @@
-using NspawnNative.Interop.Systemd;
 using NspawnNative.Interop.Workflows.Doctor;
+using static NspawnNative.Interop.Tests.Workflows.DoctorFixture;
 
 namespace NspawnNative.Interop.Tests.Workflows;
 
@@ -9,27 +9,10 @@ namespace NspawnNative.Interop.Tests.Workflows;
 /// </summary>
 public sealed class DoctorChecksTests
 {
-    private const string Machine = "m1";
     private const string Trusted = "/etc/systemd/nspawn/m1.nspawn";
     private const string Untrusted = "/var/lib/machines/m1.nspawn";
     private const string DropIn = "/etc/systemd/system/systemd-nspawn@m1.service.d/60-nspawn-native.conf";
     private const string Profile = "[Exec]\nCapability=CAP_IPC_LOCK\nLimitMEMLOCK=infinity\n\n[Files]\nBind=/dev/infiniband/\n";
-
-    private static TempRoot NewRoot()
-    {
-        var root = new TempRoot();
-        root.Write("/usr/lib/systemd/system/systemd-nspawn@.service",
-            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "units", "systemd-nspawn@.service.in")));
-        root.Write("/var/lib/machines/m1/etc/os-release", "ID=debian\n");
-        return root;
-    }
-
-    private static async Task<DoctorCheckResult> RunAsync(TempRoot root, Func<DoctorFacts, IDoctorCheck> check, Action<DoctorFacts>? running = null)
-    {
-        var facts = await DoctorFacts.GatherAsync(root.Paths, Machine, bus: null, CancellationToken.None);
-        running?.Invoke(facts);
-        return Assert.Single(await check(facts).RunAsync(DoctorContext.ForMachine(root.Paths, Machine, null, null), CancellationToken.None));
-    }
 
     [Fact]
     public async Task TheNspawnFileCheckFailsForAnUntrustedFileAndSaysWhereToMoveIt()
@@ -123,8 +106,7 @@ public sealed class DoctorChecksTests
 
     private static Action<DoctorFacts> Running(string? limits = null, string? status = null, string uidMap = "         0     589824      65536\n") => f =>
     {
-        f.Running = new MachineProperties(Machine, "", "container", "systemd-nspawn", "systemd-nspawn@m1.service", 4242,
-            "/var/lib/machines/m1", "running", null, []);
+        f.Running = DoctorFixture.Running();
         f.LeaderLimits = limits;
         f.LeaderStatus = status;
         f.LeaderUidMap = uidMap;

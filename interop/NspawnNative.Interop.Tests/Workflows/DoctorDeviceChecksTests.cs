@@ -1,5 +1,6 @@
 using NspawnNative.Interop.Systemd;
 using NspawnNative.Interop.Workflows.Doctor;
+using static NspawnNative.Interop.Tests.Workflows.DoctorFixture;
 
 namespace NspawnNative.Interop.Tests.Workflows;
 
@@ -10,15 +11,12 @@ namespace NspawnNative.Interop.Tests.Workflows;
 /// </summary>
 public sealed class DoctorDeviceChecksTests
 {
-    private const string Machine = "m1";
     private const string DropIn = "/etc/systemd/system/systemd-nspawn@m1.service.d/60-nspawn-native.conf";
 
     /// <summary>rxe0 with uverbs0 and rdma_cm both announced as 1:3 and present as links to /dev/null.</summary>
     private static TempRoot NewHost(bool withGid = true)
     {
-        var root = new TempRoot();
-        root.Write("/usr/lib/systemd/system/systemd-nspawn@.service",
-            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "units", "systemd-nspawn@.service.in")));
+        var root = NewRoot();
         SysfsFixture.WriteRoce(root, withGid: withGid);
         root.Write("/sys/class/infiniband_verbs/uverbs0/dev", "1:3\n");
         root.Write("/sys/class/misc/rdma_cm/dev", "1:3\n");
@@ -31,14 +29,6 @@ public sealed class DoctorDeviceChecksTests
     {
         Directory.CreateDirectory(root.PathOf("/dev/infiniband"));
         File.CreateSymbolicLink(root.PathOf("/dev/infiniband/" + name), "/dev/null");
-    }
-
-    private static async Task<DoctorCheckResult> RunAsync(TempRoot root, Func<DoctorFacts, IDoctorCheck> check, Action<DoctorFacts>? live = null,
-        string? machine = Machine)
-    {
-        var facts = await DoctorFacts.GatherAsync(root.Paths, machine, bus: null, CancellationToken.None);
-        live?.Invoke(facts);
-        return Assert.Single(await check(facts).RunAsync(DoctorContext.ForHost(root.Paths), CancellationToken.None));
     }
 
     [Fact]
@@ -158,8 +148,7 @@ public sealed class DoctorDeviceChecksTests
 
     private static Action<DoctorFacts> Running(DateTimeOffset started, params (string Device, string Access)[] rules) => f =>
     {
-        f.Running = new MachineProperties(Machine, "", "container", "systemd-nspawn", "systemd-nspawn@m1.service", 4242,
-            "/var/lib/machines/m1", "running", started, []);
+        f.Running = DoctorFixture.Running(started);
         f.ServiceLive = new ServiceProperties(4242, new Systemd.ResourceLimit(ulong.MaxValue, ulong.MaxValue),
             rules.Select(r => new Systemd.DeviceAllowEntry(r.Device, r.Access)).ToList(), "closed");
     };
