@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using NspawnNative.Interop.Workflows.Doctor;
 
@@ -28,4 +30,13 @@ internal sealed record RdmaEnableJson(string Title, bool DryRun, bool Changes, I
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DoctorJson))]
 [JsonSerializable(typeof(RdmaEnableJson))]
-internal sealed partial class DoctorJsonContext : JsonSerializerContext;
+internal sealed partial class DoctorJsonContext : JsonSerializerContext
+{
+    /// <summary>As <see cref="Default"/>, but quotes in reasons and fixes stay quotes rather than \u0027 escapes.</summary>
+    public static DoctorJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -60,7 +60,7 @@ internal sealed class DoctorVerbs : IVerbGroup
     {
         if (ctx.Json)
         {
-            ctx.Out.Json(DoctorJson.From(report), DoctorJsonContext.Default.DoctorJson);
+            ctx.Out.Json(DoctorJson.From(report), DoctorJsonContext.Readable.DoctorJson);
             return;
         }
         var width = report.Results.Count == 0 ? 0 : report.Results.Max(r => r.Check.Length);

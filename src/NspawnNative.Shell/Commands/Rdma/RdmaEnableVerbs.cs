@@ -60,7 +60,7 @@ internal sealed class RdmaEnableVerbs : IVerbGroup, ISubcommandSource
             if (ctx.Json)
             {
                 ctx.Out.Json(new RdmaEnableJson(plan.Title, false, result.Changed, result.Changes, "", DoctorJson.From(report)),
-                    DoctorJsonContext.Default.RdmaEnableJson);
+                    DoctorJsonContext.Readable.RdmaEnableJson);
             }
             else
             {
