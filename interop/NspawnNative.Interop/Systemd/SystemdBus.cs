@@ -84,6 +84,16 @@ public sealed class SystemdBus : IAsyncDisposable, IDisposable
     public Task CallAsync(MessageBuffer message, string context, CancellationToken cancellationToken) =>
         CallAsync(message, static (_, _) => true, context, cancellationToken);
 
+    /// <summary>Builds a method call whose arguments are all strings (the most common shape in these APIs).</summary>
+    internal MessageBuffer StringCall(string service, string path, string @interface, string member, params string[] args)
+    {
+        using var writer = Connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(service, path, @interface, member, args.Length == 0 ? null : new string('s', args.Length));
+        foreach (var a in args)
+            writer.WriteString(a);
+        return writer.CreateMessage();
+    }
+
     /// <inheritdoc />
     public void Dispose() => Connection.Dispose();
 

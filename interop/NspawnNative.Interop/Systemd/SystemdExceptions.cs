@@ -45,3 +45,20 @@ public sealed class SystemdCallException : SystemdException
     /// <summary>The D-Bus error name, for example <c>org.freedesktop.DBus.Error.PropertyReadOnly</c>.</summary>
     public string ErrorName { get; }
 }
+
+/// <summary>A job or a wait for a machine did not finish in the time given.</summary>
+public sealed class JobTimeoutException : SystemdException
+{
+    /// <summary>Creates the exception with an operator-facing message.</summary>
+    public JobTimeoutException(string message, Exception? innerException = null) : base(message, innerException) { }
+}
+
+/// <summary>A job ended in something else than "done"; <see cref="Result"/> says how.</summary>
+public sealed class JobFailedException : SystemdException
+{
+    /// <summary>Creates the exception with an operator-facing message and the job's result.</summary>
+    public JobFailedException(string message, JobResult result) : base(message) => Result = result;
+
+    /// <summary>How the job ended.</summary>
+    public JobResult Result { get; }
+}

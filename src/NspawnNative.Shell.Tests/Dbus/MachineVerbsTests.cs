@@ -1,0 +1,75 @@
+namespace NspawnNative.Shell.Tests.Dbus;
+
+/// <summary>The machine and unit verbs where no bus answers (this machine): one clear line each, exit 1.</summary>
+public sealed class MachineVerbsTests
+{
+    private const string NoBus = "unix:path=/nonexistent";
+
+    [Theory]
+    [InlineData("list")]
+    [InlineData("list --all --json")]
+    [InlineData("status web")]
+    [InlineData("show web -p Leader")]
+    [InlineData("start web")]
+    [InlineData("poweroff web")]
+    [InlineData("stop web")]
+    [InlineData("reboot web")]
+    [InlineData("terminate web")]
+    [InlineData("kill web --kill-whom leader --signal SIGRTMIN+4")]
+    [InlineData("enable web")]
+    [InlineData("disable web")]
+    [InlineData("bind web /srv/data /data --read-only --mkdir")]
+    [InlineData("copy-to web /etc/hostname /tmp/h")]
+    [InlineData("copy-from web /etc/hostname")]
+    [InlineData("shell web /bin/echo hi")]
+    [InlineData("shell root@web")]
+    [InlineData("unit show systemd-nspawn@web.service -p ActiveState")]
+    [InlineData("daemon-reload")]
+    [InlineData("device allow web /dev/infiniband/uverbs0 --runtime")]
+    [InlineData("memlock show web")]
+    public async Task Without_a_bus_each_verb_fails_with_one_line_and_exit_1(string line)
+    {
+        var r = await ShellHarness.RunAsync([.. line.Split(' '), "--bus", NoBus]);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("", r.Out);
+        var err = r.Err.Trim();
+        Assert.Single(err.Split('\n'));
+        Assert.StartsWith($"error: No D-Bus bus at '{NoBus}'", err);
+    }
+
+    [Fact]
+    public async Task Device_allow_without_a_device_is_a_usage_error()
+    {
+        var r = await ShellHarness.RunAsync(["device", "allow", "web", "--bus", NoBus]);
+
+        Assert.Equal(2, r.ExitCode);
+    }
+
+    [Fact]
+    public async Task Kill_with_an_unknown_signal_is_a_usage_error_before_any_call()
+    {
+        var r = await ShellHarness.RunAsync(["kill", "web", "--signal", "SIGBOGUS", "--bus", NoBus]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Unknown signal 'SIGBOGUS'", r.Err);
+    }
+
+    [Fact]
+    public async Task An_invalid_machine_name_fails_before_any_call()
+    {
+        var r = await ShellHarness.RunAsync(["status", "../etc", "--bus", NoBus]);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("error: Invalid machine name '../etc'", r.Err.Trim());
+    }
+
+    [Fact]
+    public async Task Shell_refuses_a_relative_program_path()
+    {
+        var r = await ShellHarness.RunAsync(["shell", "web", "echo", "hi", "--bus", NoBus]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("/bin/echo", r.Err);
+    }
+}
