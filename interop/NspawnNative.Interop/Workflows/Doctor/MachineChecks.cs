@@ -1,4 +1,5 @@
 using System.Globalization;
+using NspawnNative.Interop.Posix;
 using NspawnNative.Interop.Systemd;
 
 namespace NspawnNative.Interop.Workflows.Doctor;
