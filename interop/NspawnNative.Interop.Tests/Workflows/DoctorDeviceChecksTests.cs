@@ -149,7 +149,7 @@ public sealed class DoctorDeviceChecksTests
     private static Action<DoctorFacts> Running(DateTimeOffset started, params (string Device, string Access)[] rules) => f =>
     {
         f.Running = DoctorFixture.Running(started);
-        f.ServiceLive = new ServiceProperties(4242, new Posix.ResourceLimit(ulong.MaxValue, ulong.MaxValue),
+        f.ServiceLive = new ServiceProperties(4242, new Interop.Posix.ResourceLimit(ulong.MaxValue, ulong.MaxValue),
             rules.Select(r => new Systemd.DeviceAllowEntry(r.Device, r.Access)).ToList(), "closed");
     };
 
