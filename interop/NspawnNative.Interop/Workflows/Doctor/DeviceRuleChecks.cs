@@ -55,55 +55,82 @@ internal sealed class DeviceAllowCheck(DoctorFacts facts) : FactsCheck(facts, "c
 }
 
 /// <summary>
-/// machine.path-rules: a DeviceAllow path rule is resolved when the unit starts, so a node created after the start stays
-/// denied although the rule names it. Found by comparing the node's inode change time with the machine's start.
+/// machine.path-rules: a DeviceAllow path rule is resolved when the unit starts; a node that did not exist then stays
+/// denied although the rule names it. Verified, not guessed: each node allowed only by a path rule is opened from
+/// inside the machine, through its own systemd, and a refusal is reported.
 /// </summary>
-internal sealed class PathRulesCheck(DoctorFacts facts) : FactsCheck(facts, "machine.path-rules")
+/// <param name="facts">The run's facts.</param>
+/// <param name="probe">Opens nodes inside the machine and says which opened; null for the real one (OpenMachineShell).</param>
+internal sealed class PathRulesCheck(DoctorFacts facts, PathRulesCheck.Probe? probe = null) : FactsCheck(facts, "machine.path-rules")
 {
-    protected override Task<DoctorCheckResult> RunAsync(CancellationToken cancellationToken) => Task.FromResult(Judge());
+    /// <summary>Opens each path read-write inside the machine; true where the open succeeded.</summary>
+    public delegate Task<IReadOnlyDictionary<string, bool>> Probe(IReadOnlyList<string> paths, CancellationToken cancellationToken);
 
-    private DoctorCheckResult Judge()
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    protected override async Task<DoctorCheckResult> RunAsync(CancellationToken cancellationToken)
     {
-        if (Facts.Running is not { } running)
+        if (Facts.Running is null)
             return Skip(Facts.Problem("machine") ?? "not running");
         if (Facts.ServiceLive is null || Facts.DeviceRules is not var (rules, _))
             return Unverified("unit");
         if (Facts.Rdma is null)
             return Unverified("rdma");
-        if (running.Timestamp is not { } started)
-            return Skip("not verified: machined gives no start time");
         if (!Facts.DevicesMatchRoot)
             return Skip("devices are read from a captured tree, not from the machine's host");
 
         var pathRules = rules.Where(r => r.Device.StartsWith("/dev/infiniband/", StringComparison.Ordinal)).ToList();
         if (pathRules.Count == 0)
             return Ok("no path rule for /dev/infiniband: nothing can go stale");
-        var stale = new List<string>();
         var absent = new List<string>();
+        var toProbe = new List<string>();
         foreach (var rule in pathRules)
         {
             var node = Facts.Rdma.Nodes.FirstOrDefault(n => n.Path == rule.Device && n.Present);
             if (node is null)
-            {
                 absent.Add(rule.Device);
-                continue;
-            }
-            if (rules.Any(r => DeviceRules.IsClassRuleFor(r.Device, node)))
-                continue;
-            // TODO (workflows): the inode change time stands in for the creation time (devtmpfs gives no birth time
-            // here); a chmod or chown of an old node after the start makes it look new.
-            var changed = new Mono.Unix.UnixFileInfo(Facts.Paths.UnderDev(node.Path)).LastStatusChangeTimeUtc;
-            if (changed > started.UtcDateTime)
-                stale.Add($"'{node.Path}' (created {changed:u}, after the machine started at {started.UtcDateTime:u})");
+            else if (node.Kind is RdmaNodeKind.Verbs or RdmaNodeKind.RdmaCm && !rules.Any(r => DeviceRules.IsClassRuleFor(r.Device, node)))
+                toProbe.Add(node.Path);
         }
-        if (stale.Count > 0)
-            return Fail($"path rules are resolved when the unit starts, so these nodes stay denied inside although a rule names them: " +
-                        string.Join(", ", stale),
-                $"DeviceAllow=char-infiniband_verbs rwm in '{DropInPath}' (a class rule also covers nodes created later), " +
-                "or restart the machine");
+
+        if (toProbe.Count > 0)
+        {
+            if (probe is null && Facts.Bus is null)
+                return Unverified("machine");
+            var opened = await (probe ?? OpenInsideAsync)(toProbe, cancellationToken).ConfigureAwait(false);
+            if (opened.Count == 0)
+                return Warn($"not verified: the shell inside '{Machine}' said nothing about {string.Join(", ", toProbe)}");
+            var denied = toProbe.Where(p => opened.TryGetValue(p, out var ok) && !ok).ToList();
+            if (denied.Count > 0)
+                return Fail($"a path rule names {string.Join(", ", denied.Select(p => $"'{p}'"))} but opening it inside '{Machine}' is refused: " +
+                            "path rules are resolved when the unit starts, and the node did not exist then",
+                    $"DeviceAllow=char-infiniband_verbs rwm in '{DropInPath}' (a class rule also covers nodes created later), " +
+                    "or restart the machine");
+        }
         if (absent.Count > 0)
             return Warn($"path rules for nodes that do not exist: {string.Join(", ", absent)}; if they appear, they stay denied until a restart",
                 $"DeviceAllow=char-infiniband_verbs rwm in '{DropInPath}'");
-        return Ok($"every path rule names a node that existed when the machine started ({string.Join(", ", pathRules.Select(r => r.Device))})");
+        return Ok(toProbe.Count == 0
+            ? $"class rules cover every node the path rules name ({string.Join(", ", pathRules.Select(r => r.Device))})"
+            : $"{string.Join(", ", toProbe)} open inside the machine as their path rules allow");
+    }
+
+    /// <summary>The real probe: one shell inside the machine opens each node read-write (as libibverbs does) and says
+    /// which opened. Nodes missing inside are left out (machine.nodes names them).</summary>
+    private async Task<IReadOnlyDictionary<string, bool>> OpenInsideAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        var list = string.Join(' ', paths.Select(p => $"'{p}'"));
+        var script = $"for n in {list}; do if [ ! -e \"$n\" ]; then echo \"absent $n\"; " +
+                     "elif (exec 3<>\"$n\") 2>/dev/null; then echo \"open $n\"; else echo \"denied $n\"; fi; done";
+        var output = await InsideShell.RunAsync(Facts.Bus!, Machine, script, Timeout, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n'))
+        {
+            if (line.StartsWith("open ", StringComparison.Ordinal))
+                result[line[5..].Trim()] = true;
+            else if (line.StartsWith("denied ", StringComparison.Ordinal))
+                result[line[7..].Trim()] = false;
+        }
+        return result;
     }
 }

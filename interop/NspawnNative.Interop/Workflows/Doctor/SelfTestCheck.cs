@@ -1,5 +1,3 @@
-using System.Text;
-using Microsoft.Win32.SafeHandles;
 using NspawnNative.Interop.SelfTest;
 using NspawnNative.Interop.Systemd;
 
@@ -64,9 +62,7 @@ internal sealed class SelfTestCheck(DoctorFacts facts, string? client) : FactsCh
         }
 
         var command = $"{inside} selftest client 127.0.0.1 -p {Port} -g auto -n {options.Iterations}; echo {ExitMarker}$?";
-        var machines = new MachineManager(Facts.Bus!);
-        var shell = await machines.OpenMachineShellAsync(Machine, "root", ["/bin/sh", "-c", command], [], cts.Token).ConfigureAwait(false);
-        var output = await ReadAllAsync(shell.Pty, cts.Token).ConfigureAwait(false);
+        var output = await InsideShell.RunAsync(Facts.Bus!, Machine, command, Timeout, cts.Token).ConfigureAwait(false);
         var exit = ExitStatus(output);
         if (exit != 0)
         {
@@ -98,29 +94,6 @@ internal sealed class SelfTestCheck(DoctorFacts facts, string? client) : FactsCh
         {
             return false;
         }
-    }
-
-    /// <summary>Everything the command writes to the pty, until the pty closes (read fails with EIO) or time runs out.</summary>
-    private static async Task<string> ReadAllAsync(SafeFileHandle pty, CancellationToken cancellationToken)
-    {
-        var text = new StringBuilder();
-        using var stream = new FileStream(pty, FileAccess.ReadWrite, 1);
-        using var stop = cancellationToken.Register(() => pty.Dispose());
-        await Task.Run(() =>
-        {
-            var buffer = new byte[4096];
-            try
-            {
-                int n;
-                while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
-                    text.Append(Encoding.UTF8.GetString(buffer, 0, n));
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
-            {
-                // EIO: the other side closed, which is how a pty ends.
-            }
-        }, CancellationToken.None).ConfigureAwait(false);
-        return text.ToString();
     }
 
     internal static int? ExitStatus(string output)
