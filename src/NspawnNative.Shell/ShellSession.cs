@@ -52,6 +52,9 @@ internal sealed class ShellSession : IDisposable
 
     public ILoggerFactory Loggers { get; }
 
+    /// <summary>Standard error, for progress that is neither a result nor a log line.</summary>
+    public TextWriter Error => _err;
+
     public ILogger Log { get; }
 
     /// <summary>True while the REPL runs: verbs that only make sense one-shot can say so.</summary>

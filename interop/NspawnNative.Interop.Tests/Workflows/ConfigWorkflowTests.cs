@@ -11,7 +11,7 @@ public class ConfigWorkflowTests
     public async Task Rdma_profile_writes_the_settings_and_a_second_run_changes_nothing()
     {
         using var t = new TempRoot();
-        Directory.CreateDirectory(t.PathOf("/dev/hugepages"));
+        MountHugetlbfs(t.PathOf("/proc/self/mountinfo"));
         var options = new RdmaProfileOptions(HostNetwork: true, PrivateUsersOff: true);
         var first = RdmaProfile.Plan(t.Paths, "m", options);
         Assert.True(first.HasChanges);
@@ -39,7 +39,7 @@ public class ConfigWorkflowTests
         using var t = new TempRoot();
         Assert.DoesNotContain("/dev/hugepages", ((FileStep)RdmaProfile.Plan(t.Paths, "m", new()).Steps[0]).NewContent);
         Assert.Contains("/dev/hugepages", ((FileStep)RdmaProfile.Plan(t.Paths, "m", new(Hugepages: true)).Steps[0]).NewContent);
-        Directory.CreateDirectory(t.PathOf("/dev/hugepages"));
+        MountHugetlbfs(t.PathOf("/proc/self/mountinfo"));
         Assert.Contains("/dev/hugepages", ((FileStep)RdmaProfile.Plan(t.Paths, "m", new()).Steps[0]).NewContent);
         Assert.DoesNotContain("/dev/hugepages", ((FileStep)RdmaProfile.Plan(t.Paths, "m", new(Hugepages: false)).Steps[0]).NewContent);
     }
@@ -118,5 +118,12 @@ public class ConfigWorkflowTests
         using var t = new TempRoot();
         var e = Assert.Throws<InvalidInputException>(() => ContainerFiles.PlanTerm(ContainerFiles.MachineRoot(t.Paths, "m"), "m", "xterm"));
         Assert.Contains("has no root directory", e.Message);
+    }
+
+    // A hugetlbfs mount at /dev/hugepages as /proc/self/mountinfo shows it (the host has huge pages).
+    private static void MountHugetlbfs(string mountinfo)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(mountinfo)!);
+        File.WriteAllText(mountinfo, "37 23 0:32 / /dev/hugepages rw,relatime shared:14 - hugetlbfs hugetlbfs rw,pagesize=2M\n");
     }
 }

@@ -20,16 +20,15 @@ public static class ContainerFiles
     public const string LimitsFile = "/etc/security/limits.d/60-nspawn-native-memlock.conf";
 
     /// <summary>
-    /// The roots for a machine's own files: its directory image <c>/var/lib/machines/NAME</c> under
-    /// <see cref="HostPaths.Root"/>.
+    /// The roots for a machine's own files: the root directory machined records for it while it runs, else its
+    /// directory image <c>/var/lib/machines/NAME</c>, under <see cref="HostPaths.Root"/> (see
+    /// <see cref="Userspace.MachineLocation"/>).
     /// </summary>
     /// <param name="paths">The host's roots.</param>
     /// <param name="machine">The machine name; validated before any path is built.</param>
     /// <exception cref="InvalidInputException">The name is not valid.</exception>
-    // TODO (config): a machine's image may live elsewhere (another pool, a raw image); machined's GetImage Path (or
-    // RootDirectory of a running machine) should decide once the Systemd area offers it. Callers pass the result on.
     public static HostPaths MachineRoot(HostPaths paths, string machine) =>
-        paths with { Root = paths.UnderRoot($"/var/lib/machines/{MachineName.Validate(machine)}") };
+        paths with { Root = Userspace.MachineLocation.Find(paths, machine).RootDirectory };
 
     /// <summary>Plans <c>Environment=TERM=VALUE</c> for container-getty@.service inside the machine.</summary>
     /// <param name="machineRoot">The machine's root (see <see cref="MachineRoot"/>).</param>

@@ -28,7 +28,7 @@ public static class RdmaProfile
     public static Plan Plan(HostPaths paths, string machine, RdmaProfileOptions options)
     {
         MachineName.Validate(machine);
-        bool hugepages = options.Hugepages ?? HugepagesProbe.IsAvailable(paths);
+        bool hugepages = options.Hugepages ?? Userspace.HugePages.IsHugetlbfsMount(paths);
         var nspawn = NspawnEditPlanner.Step(paths, machine, doc =>
         {
             if (!HasCapability(doc, "CAP_IPC_LOCK"))

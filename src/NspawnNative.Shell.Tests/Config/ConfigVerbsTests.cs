@@ -92,7 +92,8 @@ public sealed class ConfigVerbsTests : IDisposable
     [Fact]
     public async Task Rdma_profile_applies_once_then_has_nothing_to_change()
     {
-        Directory.CreateDirectory(At("/dev/hugepages"));
+        Directory.CreateDirectory(At("/proc/self"));
+        File.WriteAllText(At("/proc/self/mountinfo"), "37 23 0:32 / /dev/hugepages rw,relatime shared:14 - hugetlbfs hugetlbfs rw,pagesize=2M\n");
         var first = await ShellHarness.RunAsync(["rdma", "profile", "node1", "--host-network", "--root", _root, "--dev-root", At("/dev")]);
         Assert.Equal(0, first.ExitCode);
         Assert.Contains("created '/etc/systemd/nspawn/node1.nspawn'", first.Out);

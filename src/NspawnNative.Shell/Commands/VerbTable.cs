@@ -12,10 +12,12 @@ internal static class VerbTable
         new Hca.HcaVerbs(),
         new Config.ConfigVerbs(),
         new Machines.MachineVerbs(),
+        new Machines.ImageVerbs(),
         new SelfTest.SelfTestVerbs(),
         new Rdma.RdmaVerbs(),
         new Rdma.RdmaEnableVerbs(),
         new Rdma.DoctorVerbs(),
         new Container.ContainerVerbs(),
+        new Container.HugepagesVerbs(),
     ];
 }

@@ -6,14 +6,15 @@ using NspawnNative.Shell.Output;
 
 namespace NspawnNative.Shell.Commands.Container;
 
-/// <summary>The 'container' command: files inside a machine's own root, term and memlock (issue 4); rdma-userspace
-/// (issue 10) is added to <see cref="Subcommands"/> or attached through <see cref="ISubcommandSource"/>.</summary>
+/// <summary>The 'container' command: files inside a machine's own root (term, memlock) and the check of its RDMA
+/// userspace against the host's (rdma-userspace).</summary>
 internal sealed class ContainerVerbs : IVerbGroup
 {
     public IEnumerable<Command> Create(ShellSession session) =>
         [SubcommandSources.Build(session, "container", "Change files inside a machine's own root directory.", Subcommands(session))];
 
-    private static IEnumerable<Command> Subcommands(ShellSession session) => [Term(session), Memlock(session)];
+    private static IEnumerable<Command> Subcommands(ShellSession session) =>
+        [Term(session), Memlock(session), RdmaUserspaceVerb.Create(session)];
 
     /// <summary>The roots of a machine's own files. The one place that decides where a machine's root is.</summary>
     internal static HostPaths MachineRoot(VerbContext ctx, string machine) => ContainerFiles.MachineRoot(ctx.Paths, machine);
