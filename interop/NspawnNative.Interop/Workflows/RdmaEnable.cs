@@ -33,9 +33,11 @@ public sealed class RdmaEnable(HostPaths paths, MachineControl? control, ILogger
     public async Task<Plan> PlanAsync(string machine, RdmaEnableOptions options, CancellationToken cancellationToken)
     {
         MachineName.Validate(machine);
-        var image = $"/var/lib/machines/{machine}";
-        if (!Directory.Exists(paths.UnderRoot(image)))
-            throw new WorkflowException($"Machine '{machine}' has no directory image '{image}'; import or create it first.");
+        // The machine's root: machined's when it runs, else its directory image (one rule, the config area's).
+        var root = ContainerFiles.MachineRoot(paths, machine);
+        if (!Directory.Exists(root.Root))
+            throw new WorkflowException($"Machine '{machine}' has no directory image '{TargetPath(root.Root)}'; import or create it first.");
+        var image = TargetPath(root.Root);
 
         var selection = EnableDevices.Select(paths, options);
         _log.LogDebug("rdma enable {Machine}: rules {Rules}, host network {HostNetwork}", machine,
@@ -45,7 +47,6 @@ public sealed class RdmaEnable(HostPaths paths, MachineControl? control, ILogger
             new RdmaProfileOptions(HostNetwork: selection.HostNetwork, Hugepages: null, PrivateUsersOff: false, DeviceAllow: selection.Rules));
         // The container's files are planned against its root, then named by their host paths, so that the plan and
         // the record say unambiguously which /etc is meant.
-        var root = ContainerFiles.MachineRoot(paths, machine);
         var inside = ContainerFiles.PlanMemlock(root, machine, "infinity").Steps
             .Concat(ContainerFiles.PlanTerm(root, machine, Term).Steps)
             .Select(s => s is FileStep f ? FileStep.Write(paths, image + f.Path, f.OldContent, f.NewContent!) : s).ToList();
@@ -69,6 +70,10 @@ public sealed class RdmaEnable(HostPaths paths, MachineControl? control, ILogger
         }
         return new Plan($"rdma enable '{machine}'", steps);
     }
+
+    /// <summary>A path under <see cref="HostPaths.Root"/> as seen on the target system.</summary>
+    private string TargetPath(string local) =>
+        paths.IsLiveRoot ? local : local[paths.Root.TrimEnd('/').Length..];
 
     /// <summary>True when a step changes a host unit file or drop-in, which systemd sees only after a reload.</summary>
     internal static bool UnitFilesChanged(IEnumerable<PlanStep> steps) =>
