@@ -9,7 +9,7 @@ namespace NspawnNative.NativeTests.Config;
 /// </summary>
 public sealed class CrashTests
 {
-    private const int Kills = 200;
+    private const int Kills = 100;
 
     [Fact]
     public async Task KillingTheWriterAtRandomPointsNeverLeavesAPartialOrMissingFile()

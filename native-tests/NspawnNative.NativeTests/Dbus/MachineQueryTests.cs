@@ -124,16 +124,24 @@ public sealed class MachineQueryTests(RunningMachineFixture fixture) : IClassFix
         Guest.Require();
         var before = await Guest.RunAsync("systemctl", "show", M.Unit, "-p", "DeviceAllow");
         Assert.DoesNotContain("/dev/infiniband/uverbs0", before.StdOut);
-        var empty = await Guest.ShellAsync("device", "allow", M.Name);
-        Assert.Equal(2, empty.ExitCode);
 
         var r = await Guest.ShellAsync("device", "allow", M.Name, "/dev/infiniband/uverbs0", "--runtime");
         Assert.True(r.ExitCode == 0, r.ToString());
         var after = await Guest.RunAsync("systemctl", "show", M.Unit, "-p", "DeviceAllow");
         Assert.Contains("/dev/infiniband/uverbs0 rwm", after.StdOut);
         Assert.Contains("/dev/net/tun rwm", after.StdOut);
+        Assert.DoesNotContain("/dev/infiniband/rdma_cm", after.StdOut);
         var open = await M.ShInsideAsync("exec 3<>/dev/infiniband/uverbs0 && echo OPEN-OK");
         Assert.True(open.ExitCode == 0, open.ToString());
+
+        // No devices named: every uverbs and rdma_cm node the discovery finds, never an empty list.
+        var all = await Guest.ShellAsync("device", "allow", M.Name, "--runtime", "--json");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.Contains("/dev/infiniband/rdma_cm", all.StdOut);
+        var merged = await Guest.RunAsync("systemctl", "show", M.Unit, "-p", "DeviceAllow");
+        Assert.Contains("/dev/infiniband/rdma_cm rwm", merged.StdOut);
+        Assert.Contains("/dev/infiniband/uverbs0 rwm", merged.StdOut);
+        Assert.Contains("/dev/net/tun rwm", merged.StdOut);
     }
 
     [Fact]

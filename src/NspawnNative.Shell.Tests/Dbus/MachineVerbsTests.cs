@@ -39,11 +39,20 @@ public sealed class MachineVerbsTests
     }
 
     [Fact]
-    public async Task Device_allow_without_a_device_is_a_usage_error()
+    public async Task Device_allow_without_a_device_and_without_nodes_fails_before_any_call()
     {
-        var r = await ShellHarness.RunAsync(["device", "allow", "web", "--bus", NoBus]);
+        var dev = Directory.CreateTempSubdirectory("nn-dev-").FullName;
+        try
+        {
+            var r = await ShellHarness.RunAsync(["device", "allow", "web", "--dev-root", dev, "--bus", NoBus]);
 
-        Assert.Equal(2, r.ExitCode);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal($"error: no uverbs or rdma_cm node found in '{dev}/infiniband'; name the devices to allow, or load the RDMA drivers first.", r.Err.Trim());
+        }
+        finally
+        {
+            Directory.Delete(dev, recursive: true);
+        }
     }
 
     [Fact]
