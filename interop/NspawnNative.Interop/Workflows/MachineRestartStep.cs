@@ -24,7 +24,7 @@ public sealed class MachineRestartStep(MachineControl control, string machine, s
 
     /// <inheritdoc />
     public override string Preview =>
-        $"call {SystemdManager.Interface}.RestartUnit('{unit}', 'replace'), wait for the job and for machine '{machine}'\n";
+        $"call {SystemdManager.Interface}.RestartUnit('{unit}', 'replace'), wait for the job, for machine '{machine}' and for its systemd\n";
 
     /// <inheritdoc />
     public override async Task<string> ApplyAsync(CancellationToken cancellationToken)
@@ -35,15 +35,33 @@ public sealed class MachineRestartStep(MachineControl control, string machine, s
         if (!job.Succeeded)
             throw new JobFailedException($"Restarting '{unit}' failed (job result '{job.Result}'); 'journalctl -u {unit}' says why.", job);
 
-        // The job ends when nspawn reports ready; machined may still show the machine as opening for a moment.
+        // The job ends when nspawn reports ready; machined may still show the machine as opening for a moment, and
+        // the container's own systemd answers its bus a little later still. Both are waited for, so that what runs
+        // next (doctor, systemctl -M) finds the machine up.
         while (true)
         {
-            if (await IsUpAsync(cancellationToken).ConfigureAwait(false))
+            if (await IsUpAsync(cancellationToken).ConfigureAwait(false) && await AnswersAsync(cancellationToken).ConfigureAwait(false))
                 return $"restarted machine '{machine}'";
             if (DateTime.UtcNow > deadline)
                 throw new JobTimeoutException($"Machine '{machine}' did not come back within {timeout.TotalSeconds:0} s after " +
                                               $"'{unit}' restarted; 'journalctl -u {unit}' says why.");
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when the container's systemd runs a command for machined (OpenMachineShell), as it must for
+    /// machinectl shell and systemd-run -M.</summary>
+    private async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var shell = await control.Machines.OpenMachineShellAsync(machine, "root", ["/bin/true"], [], cancellationToken).ConfigureAwait(false);
+            shell.Pty.Dispose();
+            return true;
+        }
+        catch (SystemdException)
+        {
+            return false;
         }
     }
 
