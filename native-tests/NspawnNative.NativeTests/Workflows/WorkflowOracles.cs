@@ -84,16 +84,18 @@ public static class WorkflowOracles
         string.Join('\n', report.Select(l => $"{l.Status,-7} {l.Check}  {l.Reason}" + (l.Fix is null ? "" : $"  (fix: {l.Fix})")));
 
     /// <summary>
-    /// The bytes (as a hash) of every regular file and symlink under each of <paramref name="paths"/>, absent ones
-    /// marked as such; the atomic writer's backups are left out (they are allowed to remain).
+    /// The bytes (as a hash) of every regular file and symlink under each of <paramref name="paths"/>, absent ones (or
+    /// folders holding nothing else) marked as such; the atomic writer's backups are left out (they may remain).
     /// </summary>
     public static async Task<string> SnapshotAsync(params string[] paths)
     {
         var quoted = string.Join(' ', paths.Select(p => $"'{p}'"));
+        // A folder left holding only backups counts as absent, as it is to systemd and nspawn.
         var r = await Guest.ShAsync(
-            $"for p in {quoted}; do if [ -e \"$p\" ] || [ -L \"$p\" ]; then " +
-            $"find \"$p\" -type f ! -name '*{BackupSuffix}' -print0 | sort -z | xargs -0 -r sha256sum && " +
-            "find \"$p\" -type l -printf '%p -> %l\\n' | sort; else echo \"absent $p\"; fi; done");
+            $"for p in {quoted}; do out=''; if [ -e \"$p\" ] || [ -L \"$p\" ]; then " +
+            $"out=$(find \"$p\" -type f ! -name '*{BackupSuffix}' -print0 | sort -z | xargs -0 -r sha256sum && " +
+            "find \"$p\" -type l -printf '%p -> %l\\n' | sort); fi; " +
+            "if [ -n \"$out\" ]; then echo \"$out\"; else echo \"absent $p\"; fi; done");
         Assert.True(r.ExitCode == 0, $"snapshot failed: {r}");
         return r.StdOut;
     }
