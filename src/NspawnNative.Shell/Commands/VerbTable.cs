@@ -15,6 +15,8 @@ internal static class VerbTable
         new Machines.ImageVerbs(),
         new SelfTest.SelfTestVerbs(),
         new Rdma.RdmaVerbs(),
+        new Rdma.RdmaEnableVerbs(),
+        new Rdma.DoctorVerbs(),
         new Container.ContainerVerbs(),
         new Container.HugepagesVerbs(),
     ];
