@@ -145,6 +145,24 @@ public sealed class MachineQueryTests(RunningMachineFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task MemlockSetWritesOurDropInAndSystemdSeesItAfterTheReload()
+    {
+        Guest.Require();
+        var r = await Guest.ShellAsync("memlock", "set", M.Name, "64M");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var value = await Guest.RunAsync("systemctl", "show", M.Unit, "-p", "LimitMEMLOCK", "--value");
+        Assert.Equal("67108864", value.StdOut.Trim());
+        var reload = await Guest.RunAsync("systemctl", "show", M.Unit, "-p", "NeedDaemonReload", "--value");
+        Assert.Equal("no", reload.StdOut.Trim());
+        var dropIns = await Guest.RunAsync("systemctl", "show", M.Unit, "-p", "DropInPaths", "--value");
+        Assert.Contains("60-nspawn-native.conf", dropIns.StdOut);
+
+        var back = await Guest.ShellAsync("memlock", "set", M.Name, "infinity");
+        Assert.True(back.ExitCode == 0, back.ToString());
+        Assert.Equal("infinity", (await Guest.RunAsync("systemctl", "show", M.Unit, "-p", "LimitMEMLOCK", "--value")).StdOut.Trim());
+    }
+
+    [Fact]
     public async Task MemlockShowReportsTheUnitAndTheLeader()
     {
         Guest.Require();

@@ -27,6 +27,7 @@ public sealed class MachineVerbsTests
     [InlineData("daemon-reload")]
     [InlineData("device allow web /dev/infiniband/uverbs0 --runtime")]
     [InlineData("memlock show web")]
+    [InlineData("memlock set web 64M")]
     public async Task Without_a_bus_each_verb_fails_with_one_line_and_exit_1(string line)
     {
         var r = await ShellHarness.RunAsync([.. line.Split(' '), "--bus", NoBus]);
@@ -80,5 +81,34 @@ public sealed class MachineVerbsTests
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("/bin/echo", r.Err);
+    }
+
+    [Fact]
+    public async Task Memlock_set_under_a_root_writes_our_drop_in_once_and_refuses_a_bad_value()
+    {
+        var root = Directory.CreateTempSubdirectory("nn-memlock-").FullName;
+        try
+        {
+            var dropIn = Path.Combine(root, "etc/systemd/system/systemd-nspawn@web.service.d/60-nspawn-native.conf");
+            var dry = await ShellHarness.RunAsync(["memlock", "set", "web", "64M", "--root", root, "--dry-run"]);
+            Assert.Equal(0, dry.ExitCode);
+            Assert.Contains("+LimitMEMLOCK=64M", dry.Out);
+            Assert.False(File.Exists(dropIn), "a dry run wrote the drop-in");
+
+            var set = await ShellHarness.RunAsync(["memlock", "set", "web", "64M", "--root", root]);
+            Assert.True(set.ExitCode == 0, set.Err);
+            Assert.Contains("LimitMEMLOCK=64M", await File.ReadAllTextAsync(dropIn));
+            var again = await ShellHarness.RunAsync(["memlock", "set", "web", "64M", "--root", root]);
+            Assert.Equal(0, again.ExitCode);
+            Assert.Contains("nothing to change", again.Out);
+
+            var bad = await ShellHarness.RunAsync(["memlock", "set", "web", "lots", "--root", root]);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.StartsWith("error: Memlock value 'lots' is not valid", bad.Err.Trim());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 }

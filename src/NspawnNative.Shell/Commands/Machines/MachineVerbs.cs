@@ -19,7 +19,7 @@ internal sealed class MachineVerbs : IVerbGroup, ISubcommandSource
         });
 
         var device = new Command("device", "Device rules of a machine's unit.") { DeviceAllowVerb.Create(session) };
-        var memlock = new Command("memlock", "The memory-lock limit of a machine.") { MemlockShowVerb.Create(session) };
+        var memlock = new Command("memlock", "The memory-lock limit of a machine.") { MemlockShowVerb.Create(session), MemlockSetVerb.Create(session) };
 
         return
         [

@@ -8,8 +8,6 @@ namespace NspawnNative.Shell.Commands.Machines;
 /// <see cref="Create"/> makes the 'show' sub-command alone, to hang under the shell's 'memlock' command.</summary>
 internal static class MemlockShowVerb
 {
-    // TODO (dbus): 'memlock set' writes a drop-in, which the configuration area owns; once composed it is that
-    // write, then SystemdManager.ReloadAsync and this report to verify.
     public static Command Create(ShellSession session)
     {
         var name = MachineVerbs.NameArgument(session);
