@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using NspawnNative.Shell.Repl;
 
 namespace NspawnNative.Shell;
@@ -16,6 +17,12 @@ internal static class ShellApp
         bool builtIn = parse.Action is not null && parse.CommandResult.Command == startup.Root && parse.Errors.Count == 0
                        && (args.Contains("--help") || args.Contains("-h") || args.Contains("-?") || args.Contains("--version"));
 
+        if (verbGiven && parse.GetResult(startup.Globals.File) is not null)
+        {
+            using (startup)
+                startup.Log.LogError("-f runs a script; give either -f FILE or a verb, not both. Try 'help'.");
+            return ExitCodes.Usage;
+        }
         if (verbGiven || builtIn || parse.Errors.Count > 0)
         {
             using (startup)

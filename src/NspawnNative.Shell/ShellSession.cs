@@ -66,6 +66,9 @@ internal sealed class ShellSession : IDisposable
     public VerbContext CreateContext(ParseResult parse)
     {
         var settings = Globals.Resolve(parse, Defaults);
+        // A mistyped --root would otherwise become a new tree of configuration files nobody reads.
+        if (!settings.Paths.IsLiveRoot && !Directory.Exists(settings.Paths.Root))
+            throw new UsageException($"--root '{settings.Paths.Root}' is not a directory; give the root of an image or a directory prepared for one.");
         return new VerbContext(parse, settings, new ShellOutput(_out, settings.NoLegend), Loggers, this);
     }
 

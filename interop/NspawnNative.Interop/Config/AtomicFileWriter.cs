@@ -27,14 +27,33 @@ public static partial class AtomicFileWriter
     /// <param name="path">The file.</param>
     public static string BackupPathFor(string path) => path + BackupSuffix;
 
+    /// <summary>The largest file read as configuration (systemd's own limit for unit files is far below it).</summary>
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+
     /// <summary>Reads a file as UTF-8 text, or null when it does not exist.</summary>
     /// <param name="path">The path to open.</param>
-    /// <exception cref="ConfigFileException">The file exists but cannot be read.</exception>
+    /// <exception cref="ConfigFileException">The path exists but is not a regular file, is too large, or cannot be
+    /// read.</exception>
     public static string? ReadOrNull(string path)
     {
+        // A configuration file is a small regular file: a directory, FIFO or device in its place (a FIFO would block
+        // forever, /dev/zero never ends) is refused before it is opened.
+        if (!Posix.FileStatus.TryGet(path, out var status, out int errno))
+        {
+            if (errno == 2) // ENOENT
+                return null;
+        }
+        else if (!status!.IsRegularFile)
+        {
+            throw new ConfigFileException($"Cannot read '{path}': it is not a regular file; remove or rename what stands there.");
+        }
         try
         {
-            return File.Exists(path) ? File.ReadAllText(path, Encoding.UTF8) : null;
+            if (!File.Exists(path))
+                return null;
+            if (new FileInfo(path).Length > MaxFileBytes)
+                throw new ConfigFileException($"Cannot read '{path}': it is larger than {MaxFileBytes / 1024 / 1024} MiB, which no configuration file is; check the path.");
+            return File.ReadAllText(path, Encoding.UTF8);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

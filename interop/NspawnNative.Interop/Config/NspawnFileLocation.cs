@@ -30,7 +30,7 @@ public sealed record NspawnFileLocation(string Machine, string? Path, bool IsTru
         ];
         for (int i = 0; i < candidates.Length; i++)
         {
-            if (File.Exists(paths.UnderRoot(candidates[i])))
+            if (System.IO.Path.Exists(paths.UnderRoot(candidates[i])))
                 return new NspawnFileLocation(machine, candidates[i], i < 2, candidates);
         }
         return new NspawnFileLocation(machine, null, true, candidates);

@@ -44,7 +44,7 @@ public sealed record NspawnSettingsFile(
         var name = Path.GetFileNameWithoutExtension(full);
         bool trusted = Path.GetDirectoryName(full) is "/etc/systemd/nspawn" or "/run/systemd/nspawn";
         var location = new NspawnFileLocation(name, full, trusted, [full]);
-        if (!File.Exists(full))
+        if (!Path.Exists(full))
             throw new ConfigFileException($"File '{full}' does not exist; give the path of a .nspawn file or a machine name.");
         return Read(location, full, file);
     }

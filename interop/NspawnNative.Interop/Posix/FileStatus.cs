@@ -15,9 +15,13 @@ public sealed record FileStatus(string Path, uint Mode, uint Uid, uint Gid, uint
 {
     private const uint TypeMask = 0xF000;   // S_IFMT
     private const uint CharDevice = 0x2000; // S_IFCHR
+    private const uint RegularFile = 0x8000; // S_IFREG
 
     /// <summary>True when the path is a character device node.</summary>
     public bool IsCharacterDevice => (Mode & TypeMask) == CharDevice;
+
+    /// <summary>True when the path is a regular file (not a directory, FIFO, socket or device).</summary>
+    public bool IsRegularFile => (Mode & TypeMask) == RegularFile;
 
     /// <summary>The permission bits (including setuid, setgid, sticky) as four octal digits, for example <c>0666</c>.</summary>
     public string PermissionsOctal => Convert.ToString(Mode & 0xFFF, 8).PadLeft(4, '0');

@@ -19,6 +19,9 @@ public sealed class SystemdBus : IAsyncDisposable, IDisposable
     /// socket).</summary>
     public static string SystemAddress => DBusAddress.System ?? "unix:path=/run/dbus/system_bus_socket";
 
+    /// <summary>How long a connect (socket and authentication) may take before the bus counts as unavailable.</summary>
+    public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The underlying connection, for proxies.</summary>
     public DBusConnection Connection { get; }
 
@@ -34,17 +37,25 @@ public sealed class SystemdBus : IAsyncDisposable, IDisposable
     {
         address ??= SystemAddress;
         var connection = new DBusConnection(address);
+        var advice = address == SystemAddress
+            ? "is systemd running here? Run on a host with systemd as PID 1, or pass --bus ADDRESS"
+            : "check the address given with --bus";
         try
         {
-            await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A socket that accepts but never answers would otherwise hold the caller forever.
+            await connection.ConnectAsync().AsTask().WaitAsync(ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            connection.Dispose();
+            throw new BusUnavailableException(
+                $"The D-Bus bus at '{address}' did not answer within {ConnectTimeout.TotalSeconds:0} s; {advice}.", e);
         }
         catch (Exception e) when (e is DBusConnectFailedException or DBusConnectionException or IOException
                                       or System.Net.Sockets.SocketException or ArgumentException)
         {
             connection.Dispose();
-            throw new BusUnavailableException(
-                $"No D-Bus bus at '{address}': {Reason(e)}; is systemd running here? Run on a host with systemd as PID 1, or pass --bus ADDRESS.",
-                e);
+            throw new BusUnavailableException($"No D-Bus bus at '{address}': {Reason(e)}; {advice}.", e);
         }
         catch
         {

@@ -51,7 +51,12 @@ internal sealed class HistoryFile
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            File.AppendAllText(Path, line + "\n");
+            // Typed commands can carry paths and names an operator would not share: the file is private (0600).
+            var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using var stream = new FileStream(Path, options);
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using NspawnNative.Interop.Posix;
 using Microsoft.Extensions.Logging;
 
 namespace NspawnNative.Shell.Repl;
@@ -8,13 +9,20 @@ internal static class ScriptRunner
     public static async Task<int> RunFileAsync(ShellSession session, string path, bool keepGoing)
     {
         TextReader reader;
+        // A script is a regular file: a directory gives a misleading "access denied", and a FIFO without a writer
+        // would block before any command could be interrupted.
+        if (Directory.Exists(path) || (FileStatus.TryGet(path, out var status, out _) && !status!.IsRegularFile))
+        {
+            session.Log.LogError("Cannot read script '{Path}': it is not a regular file; give a file with one command per line.", path);
+            return ExitCodes.Failure;
+        }
         try
         {
             reader = new StreamReader(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            session.Log.LogError("Cannot read script '{Path}': {Reason}", path, e.Message);
+            session.Log.LogError("Cannot read script '{Path}': {Reason}; check the path and its permissions.", path, e.Message.TrimEnd('.'));
             return ExitCodes.Failure;
         }
         using (reader)
@@ -43,6 +51,8 @@ internal static class ScriptRunner
             }
             if (words.Count == 0)
                 continue;
+            if (words is ["exit"] or ["quit"])
+                return status;
 
             int rc = await session.ExecuteAsync(words, cancellationToken).ConfigureAwait(false);
             if (rc != ExitCodes.Success)

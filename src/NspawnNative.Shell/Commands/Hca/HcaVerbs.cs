@@ -33,7 +33,7 @@ internal sealed class HcaVerbs : IVerbGroup
         foreach (var warning in snapshot.Warnings)
             ctx.Log.LogWarning("{Warning}", warning);
         if (requireDevices && snapshot.Devices.Count == 0)
-            throw new CommandFailedException($"no RDMA devices found under '{snapshot.ClassDirectory}'.");
+            throw new CommandFailedException(NoDevices(snapshot));
         return snapshot;
     }
 
@@ -129,7 +129,7 @@ internal sealed class HcaVerbs : IVerbGroup
     {
         var snapshot = Discover(ctx, requireDevices: false);
         if (snapshot.Devices.Count == 0 && snapshot.Nodes.Count == 0)
-            throw new CommandFailedException($"no RDMA devices found under '{snapshot.ClassDirectory}'.");
+            throw new CommandFailedException(NoDevices(snapshot));
         var withoutVerbs = snapshot.Devices.Where(d => d.Verbs is null).Select(d => d.Name).ToList();
         if (ctx.Json)
         {
@@ -175,4 +175,8 @@ internal sealed class HcaVerbs : IVerbGroup
     private static string? Named(string? name, int? id) => name is null ? null : $"{name} ({id})";
 
     private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")} listed.";
+
+    private static string NoDevices(RdmaSnapshot snapshot) =>
+        $"no RDMA devices found under '{snapshot.ClassDirectory}'; load the HCA's driver (soft-RoCE: 'modprobe rdma_rxe', " +
+        "then 'rdma link add rxe0 type rxe netdev NIC'), or give --sysfs-root for a captured tree.";
 }
