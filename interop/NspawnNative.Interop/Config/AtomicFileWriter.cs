@@ -43,7 +43,11 @@ public static partial class AtomicFileWriter
             if (errno == 2) // ENOENT
                 return null;
         }
-        else if (!status!.IsRegularFile)
+        else if (status!.IsCharacterDevice && status.RdevMajor == 1 && status.RdevMinor == 3)
+        {
+            return ""; // a link to /dev/null masks a unit file or drop-in: systemd reads it as empty
+        }
+        else if (!status.IsRegularFile)
         {
             throw new ConfigFileException($"Cannot read '{path}': it is not a regular file; remove or rename what stands there.");
         }
